@@ -1,0 +1,70 @@
+"""dlguide: the package behind the dlguide deep-learning guide.
+
+Importing `dlguide` is cheap: it does not import Keras or TensorFlow. Each
+subpackage (`dlguide.datasets`, `dlguide.models`, `dlguide.plots`) is loaded
+the first time one of its names is used, and every public name is also
+available at the top level, e.g. `dlguide.load_mnist` or `dlguide.mlp`.
+
+Examples:
+    >>> import dlguide
+    >>> dlguide.__version__
+    '0.1.0'
+    >>> (x_train, y_train), (x_test, y_test) = dlguide.load_mnist()
+    >>> x_train.shape, x_test.shape
+    ((4000, 28, 28), (1000, 28, 28))
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+# Public name -> subpackage that defines it. Loaded on first attribute access.
+_EXPORTS: dict[str, str] = {
+    "DatasetInfo": "datasets",
+    "get_dataset_info": "datasets",
+    "list_datasets": "datasets",
+    "load_breast_cancer": "datasets",
+    "load_diabetes": "datasets",
+    "load_digits": "datasets",
+    "load_mnist": "datasets",
+    "mlp": "models",
+    "plot_history": "plots",
+}
+_SUBPACKAGES = ("datasets", "models", "plots")
+
+__all__ = ["__version__", *_SUBPACKAGES, *_EXPORTS]
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from . import datasets, models, plots
+    from .datasets import (
+        DatasetInfo,
+        get_dataset_info,
+        list_datasets,
+        load_breast_cancer,
+        load_diabetes,
+        load_digits,
+        load_mnist,
+    )
+    from .models import mlp
+    from .plots import plot_history
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SUBPACKAGES:
+        module = importlib.import_module(f"{__name__}.{name}")
+    elif name in _EXPORTS:
+        module = importlib.import_module(f"{__name__}.{_EXPORTS[name]}")
+        value = getattr(module, name)
+        globals()[name] = value
+        return value
+    else:
+        raise AttributeError(f"module 'dlguide' has no attribute {name!r}")
+    globals()[name] = module
+    return module
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

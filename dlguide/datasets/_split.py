@@ -1,0 +1,63 @@
+"""Deterministic train/test splitting shared by every loader."""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+from .._validation import check_non_negative_int
+
+Split = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+def _num_test(num_examples: int, test_size: Any) -> int:
+    if isinstance(test_size, bool) or not isinstance(test_size, numbers.Real):
+        valid = False
+    elif isinstance(test_size, numbers.Integral):
+        valid = 1 <= test_size < num_examples
+    else:
+        valid = 0 < test_size < 1
+    if not valid:
+        raise ValueError(
+            "Expected a float in the range (0, 1) or an integer in the range "
+            f"[1, {num_examples - 1}]. Received: test_size={test_size!r}"
+        )
+    if isinstance(test_size, numbers.Integral):
+        return int(test_size)
+    return min(max(round(num_examples * float(test_size)), 1), num_examples - 1)
+
+
+def split(
+    x: np.ndarray, y: np.ndarray, *, test_size: Any, seed: Any, stratify: bool
+) -> Split:
+    """Split `(x, y)` into shuffled train and test parts.
+
+    With `stratify=True` every class keeps its share in both parts (largest
+    remainder rounding, so the test part has exactly the requested size).
+    """
+    seed = check_non_negative_int(seed, "seed")
+    num_examples = len(y)
+    num_test = _num_test(num_examples, test_size)
+    rng = np.random.default_rng(seed)
+    if stratify:
+        _, y_index = np.unique(y, return_inverse=True)
+        counts = np.bincount(y_index)
+        exact = counts * num_test / num_examples
+        per_class = np.floor(exact).astype(int)
+        leftover = num_test - per_class.sum()
+        per_class[np.argsort(per_class - exact, kind="stable")[:leftover]] += 1
+        test_index = np.concatenate(
+            [
+                rng.permutation(np.flatnonzero(y_index == c))[:k]
+                for c, k in enumerate(per_class)
+            ]
+        )
+    else:
+        test_index = rng.permutation(num_examples)[:num_test]
+    is_test = np.zeros(num_examples, dtype=bool)
+    is_test[test_index] = True
+    train_index = rng.permutation(np.flatnonzero(~is_test))
+    test_index = rng.permutation(np.flatnonzero(is_test))
+    return (x[train_index], y[train_index]), (x[test_index], y[test_index])

@@ -1,0 +1,4 @@
+# %% [markdown]
+# # Project
+# %%
+print(1 + 1)
