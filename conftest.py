@@ -1,6 +1,6 @@
 """Root pytest configuration: the two Sybils that run the guide's code.
 
-- ``pages``: every ```` ```python ```` block in ``docs/**/*.md``. Blocks that start
+- ``pages``: every ```` ```python ```` block in ``docs/**/*.md`` and ``README.md``. Blocks that start
   with ``>>>`` are doctests, so their shown output is compared with a fresh run.
   ``<!-- number: EXPR = VALUE -->`` after a paragraph checks a number in the prose.
 - ``docstrings``: every ``Examples:`` section in ``dlguide/``.
@@ -39,8 +39,8 @@ class ProseNumberParser:
     """Check a number written in prose against the page's namespace.
 
     ``<!-- number: test_acc = 0.97 -->`` evaluates ``test_acc``, checks that it
-    rounds to 0.97 (to the digits written), and that "0.97" appears in the
-    paragraph just before the comment.
+    rounds to 0.97 (to the digits written), and that the paragraph just before
+    the comment says "0.97" (or, for a fraction, "97%").
     """
 
     def __init__(self) -> None:
@@ -62,10 +62,13 @@ class ProseNumberParser:
     @staticmethod
     def evaluate(example: Example) -> str | None:
         expr, literal, paragraph = example.parsed
-        if not re.search(rf"(?<![\d.]){re.escape(literal)}(?![\d])", paragraph):
+        decimals = len(literal.partition(".")[2])
+        spellings = [re.escape(literal)]
+        if decimals >= 2:
+            spellings.append(re.escape(f"{float(literal) * 100:.{decimals - 2}f}%"))
+        if not re.search(rf"(?<![\d.])(?:{'|'.join(spellings)})(?![\d])", paragraph):
             return f"the prose before the check does not mention {literal}"
         value = float(eval(expr, example.namespace))
-        decimals = len(literal.partition(".")[2])
         if round(value, decimals) != round(float(literal), decimals):
             return f"the prose says {literal}, but the run gives {expr} = {value!r}"
         return None
@@ -96,7 +99,7 @@ pages = Sybil(
         ProseNumberParser(),
     ],
     patterns=["*.md"],
-    path="docs",
+    path=".",
     setup=_start_page,
     teardown=_end_page,
 )

@@ -30,6 +30,7 @@ _EXPORTS: dict[str, str] = {
     "load_diabetes": "datasets",
     "load_digits": "datasets",
     "load_mnist": "datasets",
+    "split_train_test": "datasets",
     "mlp": "models",
     "plot_history": "plots",
 }
@@ -47,6 +48,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         load_diabetes,
         load_digits,
         load_mnist,
+        split_train_test,
     )
     from .models import mlp
     from .plots import plot_history

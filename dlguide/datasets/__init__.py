@@ -13,6 +13,7 @@ Examples:
 
 from ._loaders import load_breast_cancer, load_diabetes, load_digits, load_mnist
 from ._registry import DatasetInfo, get_dataset_info, list_datasets
+from ._split import split_train_test
 
 __all__ = [
     "DatasetInfo",
@@ -22,4 +23,5 @@ __all__ = [
     "load_diabetes",
     "load_digits",
     "load_mnist",
+    "split_train_test",
 ]

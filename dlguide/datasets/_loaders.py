@@ -7,7 +7,7 @@ import importlib.util
 from pathlib import Path
 import numpy as np
 
-from ._split import Split, split
+from ._split import Split, split_train_test
 
 
 def _package_file(package: str, *parts: str) -> Path:
@@ -26,7 +26,7 @@ def _package_file(package: str, *parts: str) -> Path:
     return path
 
 
-# The raw arrays are cached; `split` indexes them with index arrays, which
+# The raw arrays are cached; `split_train_test` indexes them with index arrays, which
 # copies, so callers may modify what they get without touching the cache.
 @functools.lru_cache(maxsize=None)
 def _mnist_arrays() -> tuple[np.ndarray, np.ndarray]:
@@ -73,7 +73,7 @@ def load_mnist(*, test_size: float | int = 0.2, seed: int = 0) -> Split:
         [100, 100, 100, 100, 100, 100, 100, 100, 100, 100]
     """
     x, y = _mnist_arrays()
-    return split(x, y, test_size=test_size, seed=seed, stratify=True)
+    return split_train_test(x, y, test_size=test_size, seed=seed, stratify=True)
 
 
 def load_digits(*, test_size: float | int = 0.2, seed: int = 0) -> Split:
@@ -98,7 +98,7 @@ def load_digits(*, test_size: float | int = 0.2, seed: int = 0) -> Split:
     """
     x, y = _sklearn_arrays("digits")
     x = x.reshape(-1, 8, 8).astype(np.uint8)
-    return split(
+    return split_train_test(
         x, y.astype(np.uint8), test_size=test_size, seed=seed, stratify=True
     )
 
@@ -129,7 +129,7 @@ def load_breast_cancer(*, test_size: float | int = 0.2, seed: int = 0) -> Split:
         (0.63, 0.63)
     """
     x, y = _sklearn_arrays("breast_cancer")
-    return split(
+    return split_train_test(
         x.astype(np.float32),
         y.astype(np.uint8),
         test_size=test_size,
@@ -160,7 +160,7 @@ def load_diabetes(*, test_size: float | int = 0.2, seed: int = 0) -> Split:
         ((354, 10), (88, 10), dtype('float32'))
     """
     x, y = _sklearn_arrays("diabetes")
-    return split(
+    return split_train_test(
         x.astype(np.float32),
         y.astype(np.float32),
         test_size=test_size,

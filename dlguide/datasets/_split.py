@@ -29,14 +29,50 @@ def _num_test(num_examples: int, test_size: Any) -> int:
     return min(max(round(num_examples * float(test_size)), 1), num_examples - 1)
 
 
-def split(
-    x: np.ndarray, y: np.ndarray, *, test_size: Any, seed: Any, stratify: bool
+def split_train_test(
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    test_size: float | int = 0.2,
+    seed: int = 0,
+    stratify: bool = False,
 ) -> Split:
-    """Split `(x, y)` into shuffled train and test parts.
+    """Split arrays into shuffled train and test parts, deterministically.
 
-    With `stratify=True` every class keeps its share in both parts (largest
-    remainder rounding, so the test part has exactly the requested size).
+    Every `dlguide` loader splits its data with this function. With
+    `stratify=True` each class keeps its share in both parts (the rounding is
+    arranged so the test part has exactly the requested size). Do not use it
+    on time series: shuffling lets the model see the future.
+
+    Args:
+        x: Inputs, with examples along the first axis.
+        y: Targets, one per example.
+        test_size: Fraction of the examples (a float in (0, 1)) or number of
+            examples (an int) that go to the test part.
+        seed: Seed of the shuffle; the same seed always gives the same split.
+        stratify: Keep the class proportions of `y` in both parts.
+
+    Returns:
+        `(x_train, y_train), (x_test, y_test)`, new arrays (not views of `x`).
+
+    Raises:
+        ValueError: If `x` and `y` differ in length, or `test_size` or `seed`
+            is out of range.
+
+    Examples:
+        >>> import numpy as np
+        >>> from dlguide.datasets import split_train_test
+        >>> x, y = np.arange(20).reshape(10, 2), np.array([0] * 5 + [1] * 5)
+        >>> (x_train, y_train), (x_test, y_test) = split_train_test(
+        ...     x, y, test_size=4, stratify=True)
+        >>> x_train.shape, x_test.shape, sorted(y_test.tolist())
+        ((6, 2), (4, 2), [0, 0, 1, 1])
     """
+    if len(x) != len(y):
+        raise ValueError(
+            "Expected x and y with the same number of examples. "
+            f"Received: len(x)={len(x)}, len(y)={len(y)}"
+        )
     seed = check_non_negative_int(seed, "seed")
     num_examples = len(y)
     num_test = _num_test(num_examples, test_size)

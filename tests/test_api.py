@@ -1,0 +1,97 @@
+"""The public API: flat exports, docstrings with examples, and a cheap import."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import subprocess
+import sys
+
+import pytest
+
+import dlguide
+
+SUBPACKAGES = ("datasets", "models", "plots")
+
+
+def _public_objects():
+    """Every public function and class defined in a subpackage's modules."""
+    for sub in SUBPACKAGES:
+        package = importlib.import_module(f"dlguide.{sub}")
+        for info in pkgutil.iter_modules(package.__path__):
+            module = importlib.import_module(f"dlguide.{sub}.{info.name}")
+            for name, obj in vars(module).items():
+                if (
+                    not name.startswith("_")
+                    and (inspect.isfunction(obj) or inspect.isclass(obj))
+                    and obj.__module__ == module.__name__
+                ):
+                    yield sub, name, obj
+
+
+PUBLIC = sorted(_public_objects(), key=lambda item: item[:2])
+
+
+def test_there_is_something_to_check():
+    assert len(PUBLIC) >= 9
+
+
+@pytest.mark.parametrize(("sub", "name", "obj"), PUBLIC, ids=[p[1] for p in PUBLIC])
+def test_public_object_is_exported_flat(sub, name, obj):
+    package = importlib.import_module(f"dlguide.{sub}")
+    assert name in package.__all__, f"dlguide.{sub}.__all__ lacks {name}"
+    assert name in dlguide.__all__, f"dlguide.__all__ lacks {name}"
+    assert getattr(dlguide, name) is obj is getattr(package, name)
+
+
+@pytest.mark.parametrize(("sub", "name", "obj"), PUBLIC, ids=[p[1] for p in PUBLIC])
+def test_public_object_has_a_google_docstring_with_examples(sub, name, obj):
+    doc = inspect.getdoc(obj) or ""
+    assert doc.split("\n")[0].endswith("."), f"{name}: summary line must be a sentence"
+    assert "\nExamples:\n" in doc and "    >>> " in doc, f"{name}: no Examples: section"
+    if inspect.isfunction(obj):
+        if inspect.signature(obj).parameters:
+            assert "\nArgs:\n" in doc, f"{name}: no Args: section"
+        assert "\nReturns:\n" in doc, f"{name}: no Returns: section"
+        if "raise " in inspect.getsource(obj) or "check_" in inspect.getsource(obj):
+            assert "\nRaises:\n" in doc, f"{name}: raises but has no Raises: section"
+
+
+def test_all_lists_match_between_top_level_and_subpackages():
+    names = {n for sub in SUBPACKAGES for n in importlib.import_module(f"dlguide.{sub}").__all__}
+    assert set(dlguide.__all__) == names | set(SUBPACKAGES) | {"__version__"}
+    for sub in SUBPACKAGES:
+        assert inspect.getdoc(getattr(dlguide, sub)).count(">>>") >= 1
+
+
+def test_unknown_attribute_is_a_plain_attribute_error():
+    with pytest.raises(AttributeError, match="no attribute 'load_imagenet'"):
+        dlguide.load_imagenet  # noqa: B018
+
+
+def test_version_matches_the_installed_metadata():
+    from importlib.metadata import version
+
+    assert dlguide.__version__ == version("dlguide")
+
+
+def _run(code: str) -> str:
+    return subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def test_import_dlguide_does_not_import_keras_or_tensorflow():
+    out = _run(
+        "import sys, dlguide; dlguide.datasets.load_digits; "
+        "print(sorted(m for m in ('keras', 'tensorflow', 'matplotlib', 'sklearn') "
+        "if m in sys.modules))"
+    )
+    assert out.strip() == "[]"
+
+
+def test_import_dlguide_is_fast():
+    code = "import time; t = time.perf_counter(); import dlguide; print(time.perf_counter() - t)"
+    best = min(float(_run(code)) for _ in range(3))
+    assert best < 0.2, f"import dlguide took {best:.3f} s"
