@@ -25,7 +25,9 @@ def _datasets_table() -> str:
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
@@ -35,9 +37,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="dlguide",
         description="Helpers of the dlguide deep-learning guide.",
     )
-    parser.add_argument(
-        "--version", action="version", version=f"dlguide {__version__}"
-    )
+    parser.add_argument("--version", action="version", version=f"dlguide {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser(
         "datasets",

@@ -18,6 +18,7 @@ LOADERS = {
 }
 
 
+@pytest.mark.filterwarnings("ignore:A test tried to use socket")
 def test_network_is_blocked_in_this_module():
     """The guard is active, so every loader test below proves no download happens."""
     with pytest.raises(Exception, match="[Ss]ocket"):

@@ -38,9 +38,15 @@ def test_matching_output_passes_with_ellipsis_and_number(tmp_path):
     ns = run_page(
         tmp_path,
         page(
-            "```python", ">>> acc = 0.9712", ">>> print(acc)", "0.97",
-            ">>> print(list(range(20)))", "[0, 1, ..., 19]", "```",
-            "", "It reaches 0.97 accuracy, that is 97% of the digits.",
+            "```python",
+            ">>> acc = 0.9712",
+            ">>> print(acc)",
+            "0.97",
+            ">>> print(list(range(20)))",
+            "[0, 1, ..., 19]",
+            "```",
+            "",
+            "It reaches 0.97 accuracy, that is 97% of the digits.",
             "<!-- number: acc = 0.97 -->",
         ),
     )
@@ -61,8 +67,14 @@ def test_prose_number_that_the_run_contradicts_fails(tmp_path):
     with pytest.raises(SybilFailure, match="the prose says 0.97, but the run gives acc = 0.91"):
         run_page(
             tmp_path,
-            page("```python", "acc = 0.91", "```", "", "It reaches 0.97.",
-                 "<!-- number: acc = 0.97 -->"),
+            page(
+                "```python",
+                "acc = 0.91",
+                "```",
+                "",
+                "It reaches 0.97.",
+                "<!-- number: acc = 0.97 -->",
+            ),
         )
 
 
@@ -70,16 +82,30 @@ def test_prose_number_missing_from_the_paragraph_fails(tmp_path):
     with pytest.raises(SybilFailure, match="does not mention 0.91"):
         run_page(
             tmp_path,
-            page("```python", "acc = 0.91", "```", "", "It is very accurate.",
-                 "<!-- number: acc = 0.91 -->"),
+            page(
+                "```python",
+                "acc = 0.91",
+                "```",
+                "",
+                "It is very accurate.",
+                "<!-- number: acc = 0.91 -->",
+            ),
         )
 
 
 def test_skip_with_reason_skips_the_next_block(tmp_path):
     ns = run_page(
         tmp_path,
-        page('<!-- skip: next "needs a GPU" -->', "```python", "x = 1 / 0", "```",
-             "", "```python", "y = 2", "```"),
+        page(
+            '<!-- skip: next "needs a GPU" -->',
+            "```python",
+            "x = 1 / 0",
+            "```",
+            "",
+            "```python",
+            "y = 2",
+            "```",
+        ),
     )
     assert ns["y"] == 2 and "x" not in ns
     assert ns["skipped"] == ["needs a GPU"]
@@ -89,7 +115,16 @@ def test_only_bare_python_fences_are_collected(tmp_path):
     """Why tests/test_docs_fences.py exists: these fences would never run."""
     ns = run_page(
         tmp_path,
-        page("```py", "a = 1", "```", '```python title="x.py"', "b = 1", "```",
-             "```python", "c = 1", "```"),
+        page(
+            "```py",
+            "a = 1",
+            "```",
+            '```python title="x.py"',
+            "b = 1",
+            "```",
+            "```python",
+            "c = 1",
+            "```",
+        ),
     )
     assert "c" in ns and "a" not in ns and "b" not in ns

@@ -15,7 +15,11 @@ def test_mlp_is_an_uncompiled_functional_model():
     assert model.input_shape == (None, 28, 28)
     assert model.output_shape == (None, 10)
     assert [layer.name for layer in model.layers] == [
-        "input", "flatten", "hidden_1", "hidden_2", "output"
+        "input",
+        "flatten",
+        "hidden_1",
+        "hidden_2",
+        "output",
     ]
     assert model.get_layer("output").activation.__name__ == "softmax"
 
@@ -37,10 +41,16 @@ def test_mlp_regression_head_is_linear():
         ({"input_shape": 0}, "Received: input_shape=0"),
         ({"input_shape": ()}, r"Received: input_shape=\(\)"),
         ({"input_shape": "30"}, "Received: input_shape='30'"),
-        ({"hidden_units": -3}, "Expected a positive integer or a sequence of positive integers. Received: hidden_units=-3"),
+        (
+            {"hidden_units": -3},
+            "Expected a positive integer or a sequence of positive integers. Received: hidden_units=-3",
+        ),
         ({"hidden_units": (32, 0)}, r"Received: hidden_units=\(32, 0\)"),
         ({"hidden_units": 2.5}, "Received: hidden_units=2.5"),
-        ({"activation": "relux"}, "Expected an activation name such as 'relu'. Received: activation='relux'"),
+        (
+            {"activation": "relux"},
+            "Expected an activation name such as 'relu'. Received: activation='relux'",
+        ),
         ({"activation": None}, "Received: activation=None"),
         ({"dropout": 1.0}, r"Expected a float in the range \[0, 1\). Received: dropout=1.0"),
         ({"dropout": -0.1}, "Received: dropout=-0.1"),

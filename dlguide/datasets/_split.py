@@ -85,10 +85,7 @@ def split_train_test(
         leftover = num_test - per_class.sum()
         per_class[np.argsort(per_class - exact, kind="stable")[:leftover]] += 1
         test_index = np.concatenate(
-            [
-                rng.permutation(np.flatnonzero(y_index == c))[:k]
-                for c, k in enumerate(per_class)
-            ]
+            [rng.permutation(np.flatnonzero(y_index == c))[:k] for c, k in enumerate(per_class)]
         )
     else:
         test_index = rng.permutation(num_examples)[:num_test]

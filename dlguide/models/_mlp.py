@@ -96,7 +96,5 @@ def mlp(
         x = keras.layers.Dense(units, activation=activation, name=f"hidden_{i}")(x)
         if dropout > 0:
             x = keras.layers.Dropout(dropout, name=f"dropout_{i}")(x)
-    outputs = keras.layers.Dense(
-        output_units, activation=output_activation, name="output"
-    )(x)
+    outputs = keras.layers.Dense(output_units, activation=output_activation, name="output")(x)
     return keras.Model(inputs, outputs, name=name)

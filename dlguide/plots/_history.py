@@ -72,7 +72,7 @@ def plot_history(
             )
     fig = Figure(figsize=(4.2 * len(names), 3.4), layout="constrained")
     axes = fig.subplots(1, len(names), squeeze=False)[0]
-    for ax, name in zip(axes, names):
+    for ax, name in zip(axes, names, strict=True):
         epochs = range(1, len(data[name]) + 1)
         ax.plot(epochs, data[name], label="training")
         if f"val_{name}" in data:

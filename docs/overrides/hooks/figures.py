@@ -70,8 +70,7 @@ def _run_page(code: str, cache: Path, page: str) -> None:
         )
         if result.returncode != 0:
             raise PluginError(
-                f"Running the code of {page} to draw its figures failed:\n"
-                + result.stderr[-3000:]
+                f"Running the code of {page} to draw its figures failed:\n" + result.stderr[-3000:]
             )
         tmp = cache.with_suffix(".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
@@ -90,9 +89,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for file in list(files.documentation_pages()):
         markdown = Path(file.abs_src_path).read_text(encoding="utf-8")
         folder = Path(file.src_uri).parent
-        wanted = {
-            (folder / m["src"]).as_posix() for m in _IMAGE.finditer(markdown)
-        } - known
+        wanted = {(folder / m["src"]).as_posix() for m in _IMAGE.finditer(markdown)} - known
         if not wanted:
             continue
         code = page_code(markdown)

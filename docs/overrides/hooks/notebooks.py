@@ -35,6 +35,4 @@ def _only_native_log(text: str) -> bool:
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     if not page.file.src_uri.endswith((".py", ".ipynb")):
         return output
-    return _STDERR_BLOCK.sub(
-        lambda m: "" if _only_native_log(m["text"]) else m[0], output
-    )
+    return _STDERR_BLOCK.sub(lambda m: "" if _only_native_log(m["text"]) else m[0], output)

@@ -41,7 +41,10 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     fetched = [
         url
         for url in external_fetches(output, config.site_url or "")
-        if not re.search(rf'rel="(?:canonical|alternate)"[^>]*{re.escape(url)}|{re.escape(url)}[^>]*rel="(?:canonical|alternate)"', output)
+        if not re.search(
+            rf'rel="(?:canonical|alternate)"[^>]*{re.escape(url)}|{re.escape(url)}[^>]*rel="(?:canonical|alternate)"',
+            output,
+        )
     ]
     if fetched:
         raise PluginError(

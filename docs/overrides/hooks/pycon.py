@@ -13,7 +13,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from pymdownx.superfences import highlight_validator
 
 
-def _python_fence(src: str, language: str, class_name: str, options: Any, md: Any, **kwargs: Any) -> str:
+def _python_fence(
+    src: str, language: str, class_name: str, options: Any, md: Any, **kwargs: Any
+) -> str:
     language = "pycon" if src.lstrip().startswith(">>>") else "python"
     fenced = md.preprocessors["fenced_code_block"]
     return fenced.highlight(src=src, language=language, options=options, md=md, **kwargs)
@@ -22,6 +24,11 @@ def _python_fence(src: str, language: str, class_name: str, options: Any, md: An
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     superfences = config.mdx_configs.setdefault("pymdownx.superfences", {})
     superfences.setdefault("custom_fences", []).append(
-        {"name": "python", "class": "highlight", "format": _python_fence, "validator": highlight_validator}
+        {
+            "name": "python",
+            "class": "highlight",
+            "format": _python_fence,
+            "validator": highlight_validator,
+        }
     )
     return config
