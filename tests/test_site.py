@@ -1,0 +1,514 @@
+"""The built site: one strict `mkdocs build`, checked as files and in headless Chromium.
+
+The site is built once per module (keep every site test in this file, so that
+``--dist loadfile`` runs them on one worker and they share that build). The
+``build`` tests read the generated HTML; the ``browser`` tests serve it on
+127.0.0.1 and open every page of the sitemap in Chromium through Playwright,
+with every other host unresolvable, as a reader without a network would.
+
+Without Chromium or Playwright the browser tests skip, except on CI
+(``CI=true``), where they fail.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+DOCS = REPO / "docs"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+TIMEOUT_MS = 15_000
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+# A word the search must find; the test first checks that the site contains it.
+SEARCH_TERM = "MNIST"
+
+build = pytest.mark.build
+browser = pytest.mark.browser
+
+
+# --------------------------------------------------------------------------- build
+
+
+@dataclass(frozen=True)
+class Site:
+    """A built site: its directory, its configured URL and its sitemap's pages."""
+
+    root: Path
+    site_url: str
+    page_urls: tuple[str, ...]  # relative to site_url: "", "roadmap/", ...
+
+    def html_file(self, url: str) -> Path:
+        """The built file that serves the page at `url` (relative to the site)."""
+        path = self.root / url
+        return path / "index.html" if url == "" or url.endswith("/") else path
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """Build the site once with ``mkdocs build --strict``; fail with its output."""
+    out = tmp_path_factory.mktemp("site")
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", NO_MKDOCS_2_WARNING="1")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=1800,
+    )
+    if result.returncode != 0:
+        pytest.fail(
+            f"`mkdocs build --strict` failed (exit {result.returncode}):\n{result.stdout}",
+            pytrace=False,
+        )
+
+    from mkdocs.config import load_config
+
+    site_url = load_config(str(REPO / "mkdocs.yml")).site_url or ""
+    sitemap = ET.parse(out / "sitemap.xml")
+    locs = [el.text or "" for el in sitemap.iter(f"{{{SITEMAP_NS}}}loc")]
+    outside = [loc for loc in locs if not loc.startswith(site_url)]
+    assert not outside, f"sitemap entries outside site_url {site_url}: {outside}"
+    return Site(out, site_url, tuple(loc[len(site_url) :] for loc in locs))
+
+
+def _notebooks() -> list[Path]:
+    """The jupytext notebooks that mkdocs-jupyter renders (``include: projects/*.py``)."""
+    return sorted((DOCS / "projects").glob("*.py"))
+
+
+def _offline_hook() -> ModuleType:
+    """docs/overrides/hooks/offline.py, imported from its path."""
+    path = DOCS / "overrides" / "hooks" / "offline.py"
+    spec = importlib.util.spec_from_file_location("dlguide_offline_hook", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_NOT_FETCHED = re.compile(r"""<link\b[^>]*\brel=["']?(?:canonical|alternate)\b[^>]*>""", re.I)
+
+
+@build
+def test_strict_build_succeeds(site: Site) -> None:
+    """``mkdocs build --strict`` exits 0 and writes the home page and the sitemap."""
+    assert (site.root / "index.html").is_file()
+    assert (site.root / "sitemap.xml").is_file()
+    assert "" in site.page_urls, "the sitemap does not list the home page"
+
+
+@build
+def test_every_sitemap_page_exists(site: Site) -> None:
+    """Every URL in the built sitemap is served by a built HTML file."""
+    missing = [url or "/" for url in site.page_urls if not site.html_file(url).is_file()]
+    assert not missing, f"sitemap pages with no built file: {missing}"
+
+
+@build
+@pytest.mark.parametrize("source", _notebooks(), ids=lambda p: p.name)
+def test_notebook_page_is_executed_without_errors(site: Site, source: Path) -> None:
+    """A project notebook is rendered, every code cell ran, and no output is an error."""
+    page = site.root / "projects" / source.stem / "index.html"
+    assert page.is_file(), f"{source.name} was not rendered to {page}"
+    html = page.read_text(encoding="utf-8")
+    assert 'class="jp-Notebook"' in html, f"{page} is not an nbconvert notebook page"
+
+    prompts = re.findall(r'<div class="jp-InputPrompt jp-InputArea-prompt">(.*?)</div>', html, re.S)
+    code_prompts = [p.strip() for p in prompts if p.strip()]
+    assert code_prompts, f"{source.name} shows no code cell with an execution count"
+    unexecuted = [p for p in code_prompts if not re.fullmatch(r"In\s*\[\d+\]:", p)]
+    assert not unexecuted, f"{source.name}: code cells that did not run: {unexecuted}"
+    assert "jp-OutputArea-output" in html, f"{source.name}: no cell printed any output"
+
+    # nbconvert renders tracebacks and stderr streams with the stderr MIME type.
+    errors = re.findall(
+        r'<div class="jp-RenderedText jp-OutputArea-output"\s+data-mime-type="application/vnd\.jupyter\.stderr"[^>]*>'
+        r"\s*<pre>(.*?)</pre>",
+        html,
+        re.S,
+    )
+    shown = "\n---\n".join(re.sub(r"<[^>]+>", "", e).strip()[:500] for e in errors)
+    assert not errors, f"{source.name}: {len(errors)} error/stderr output(s):\n{shown}"
+
+
+@build
+@pytest.mark.parametrize("source", _notebooks(), ids=lambda p: p.name)
+def test_notebook_page_offers_its_source(site: Site, source: Path) -> None:
+    """The notebook's .py is published next to its page, and the page links to it."""
+    folder = site.root / "projects" / source.stem
+    copy = folder / source.name
+    assert copy.is_file(), f"{source.name} is not published at {copy} (include_source)"
+    assert copy.read_bytes() == source.read_bytes()
+
+    page_url = f"{site.site_url or 'http://site.invalid/'}projects/{source.stem}/"
+    html = (folder / "index.html").read_text(encoding="utf-8")
+    hrefs = re.findall(r"""<a\b[^>]*\bhref=["']([^"']+)["']""", html)
+    targets = {urljoin(page_url, href).split("#")[0] for href in hrefs}
+    assert urljoin(page_url, source.name) in targets, (
+        f"projects/{source.stem}/ has no link to download {source.name}. mkdocs-jupyter only "
+        "sets page.nb_url; the theme must show it (e.g. a download button in "
+        "docs/overrides/main.html)."
+    )
+
+
+@build
+def test_no_page_fetches_from_another_host(site: Site) -> None:
+    """No built HTML or CSS file makes the browser fetch from another host."""
+    external_fetches = _offline_hook().external_fetches
+    found = {}
+    for path in sorted(site.root.rglob("*")):
+        if path.suffix not in {".html", ".css"}:
+            continue
+        text = _NOT_FETCHED.sub("", path.read_text(encoding="utf-8", errors="replace"))
+        urls = external_fetches(text, site.site_url)
+        if urls:
+            found[path.relative_to(site.root).as_posix()] = sorted(set(urls))
+    assert not found, f"files that fetch from another host: {found}"
+
+
+# ------------------------------------------------------------------------- browser
+
+
+def _unavailable(reason: str) -> None:
+    """Skip a browser test, or fail it on CI, where the browser must be there."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI=true, so browser tests may not skip)", pytrace=False)
+    pytest.skip(reason)
+
+
+def _chromium() -> str | None:
+    """The Chromium to drive: Debian's, else any on PATH."""
+    if Path(CHROMIUM).is_file():
+        return CHROMIUM
+    return shutil.which("chromium")
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Site) -> Iterator[str]:
+    """The built site, served over HTTP on 127.0.0.1 from a background thread."""
+    handler = functools.partial(_QuietHandler, directory=str(site.root))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """One headless Chromium for every browser test, through Playwright's sync API."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("Playwright is not installed: pip install playwright")
+    executable = _chromium()
+    if executable is None:
+        _unavailable("Chromium is not installed: apt-get install chromium")
+    with sync_playwright() as playwright:
+        browser_ = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser_
+        browser_.close()
+
+
+# Material draws Mermaid into a closed shadow root; open it so the test can look in.
+_OPEN_SHADOW_ROOTS = """
+(() => {
+  const attachShadow = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (init) {
+    return attachShadow.call(this, Object.assign({}, init, { mode: "open" }));
+  };
+})();
+"""
+
+# One message per `.mermaid` element: "" when drawn, else what is wrong.
+_MERMAID_PROBLEMS = """() => [...document.querySelectorAll(".mermaid")].map((host) => {
+  const svg = host.shadowRoot && host.shadowRoot.querySelector("svg");
+  const source = (host.textContent || "").trim().replace(/\\s+/g, " ").slice(0, 80);
+  if (!svg) return `not drawn: ${source}`;
+  if (svg.getAttribute("aria-roledescription") === "error") return "Mermaid drew an error";
+  const box = svg.getBoundingClientRect();
+  const view = svg.viewBox && svg.viewBox.baseVal;
+  const sized = (box.width > 0 && box.height > 0) || (view && view.width > 0 && view.height > 0);
+  return sized ? "" : "drawn with zero size";
+})"""
+
+# The source of every `.arithmatex` element that KaTeX did not render.
+_UNRENDERED_MATH = """() => [...document.querySelectorAll(".arithmatex")]
+  .filter((el) => !el.querySelector(".katex") || el.querySelector(".katex-error"))
+  .map((el) => el.textContent.trim().slice(0, 80))"""
+
+
+@dataclass
+class Visit:
+    """What one page did in the browser."""
+
+    url: str
+    foreign_requests: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    diagrams: int = 0
+    diagram_problems: list[str] = field(default_factory=list)
+    math: int = 0
+    unrendered_math: list[str] = field(default_factory=list)
+    abbreviations: int = 0
+
+
+class Recorder:
+    """Listens to a browser page and files its requests and errors under ``self.visit``."""
+
+    def __init__(self, page: Any, base_url: str) -> None:
+        self.local = urlsplit(base_url).netloc
+        self.visit = Visit("")
+        page.on("request", self._request)
+        page.on("requestfailed", self._request_failed)
+        page.on("response", self._response)
+        page.on("console", lambda m: m.type == "error" and self.visit.console_errors.append(m.text))
+        page.on("pageerror", lambda e: self.visit.page_errors.append(str(e)))
+
+    def _is_local(self, url: str) -> bool:
+        return urlsplit(url).netloc == self.local
+
+    def _request(self, request: Any) -> None:
+        fetched = urlsplit(request.url).scheme in {"http", "https", "ws", "wss"}
+        if fetched and not self._is_local(request.url):  # not data:, blob:, ...
+            self.visit.foreign_requests.append(request.url)
+
+    def _request_failed(self, request: Any) -> None:
+        if self._is_local(request.url):
+            self.visit.failed_requests.append(f"{request.url}: {request.failure}")
+
+    def _response(self, response: Any) -> None:
+        if self._is_local(response.url) and response.status >= 400:
+            self.visit.failed_requests.append(f"{response.url}: HTTP {response.status}")
+
+
+@pytest.fixture(scope="module")
+def new_page(chromium: Any, base_url: str) -> Iterator[Callable[..., Any]]:
+    """Open pages, each in a fresh browser context, that see open shadow roots."""
+    contexts = []
+
+    def new(permissions: Sequence[str] = ()) -> Any:
+        context = chromium.new_context(
+            viewport={"width": 1280, "height": 800}, color_scheme="light"
+        )
+        contexts.append(context)
+        context.set_default_timeout(TIMEOUT_MS)
+        context.grant_permissions(list(permissions), origin=base_url.rstrip("/"))
+        context.add_init_script(_OPEN_SHADOW_ROOTS)
+        return context.new_page()
+
+    yield new
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def visits(
+    site: Site,
+    base_url: str,
+    new_page: Callable[..., Any],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> list[Visit]:
+    """Every sitemap page, loaded in turn: its requests, errors, diagrams, math and glossary terms.
+
+    The first Mermaid diagram found is also saved as ``mermaid.png`` in a tmp dir.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    screenshot = tmp_path_factory.mktemp("screenshots") / "mermaid.png"
+    page = new_page()  # one tab for all pages, as a reader browsing the site
+    recorder = Recorder(page, base_url)
+    result = []
+    for url in site.page_urls:
+        visit = recorder.visit = Visit(url or "/")
+        result.append(visit)
+        try:
+            page.goto(base_url + url, wait_until="load")
+        except PlaywrightError as error:
+            visit.page_errors.append(f"navigation failed: {error}")
+            continue
+        visit.diagrams = page.locator(".mermaid").count()
+        if visit.diagrams:
+            try:
+                page.wait_for_function(f"() => ({_MERMAID_PROBLEMS})().every((p) => !p)")
+            except PlaywrightTimeout:
+                pass
+            visit.diagram_problems = [p for p in page.evaluate(_MERMAID_PROBLEMS) if p]
+            if not visit.diagram_problems and not screenshot.exists():
+                page.locator(".mermaid").first.screenshot(path=screenshot)
+        visit.math = page.locator(".arithmatex").count()
+        if visit.math:
+            try:
+                page.wait_for_function(f"() => ({_UNRENDERED_MATH})().length === 0")
+            except PlaywrightTimeout:
+                pass
+            visit.unrendered_math = page.evaluate(_UNRENDERED_MATH)
+        visit.abbreviations = page.locator("abbr[title]").count()
+        page.wait_for_load_state("networkidle")  # late requests count for this page too
+    return result
+
+
+def _problems(visits: list[Visit], attribute: str) -> str:
+    """The pages whose `attribute` list is not empty, one line each ("" if none)."""
+    return "".join(f"\n  {v.url}: {getattr(v, attribute)}" for v in visits if getattr(v, attribute))
+
+
+@browser
+def test_pages_request_only_the_site(visits: list[Visit]) -> None:
+    """No page requests another host, and every request to the site succeeds."""
+    foreign = _problems(visits, "foreign_requests")
+    failed = _problems(visits, "failed_requests")
+    assert not foreign + failed, (
+        f"requests to another host:{foreign}\nfailed requests to the site:{failed}"
+    )
+
+
+@browser
+def test_pages_log_no_errors(visits: list[Visit]) -> None:
+    """No page logs a console error or throws an uncaught exception."""
+    assert not (found := _problems(visits, "console_errors")), f"console errors:{found}"
+    assert not (found := _problems(visits, "page_errors")), f"uncaught page errors:{found}"
+
+
+@browser
+def test_mermaid_diagrams_render(visits: list[Visit]) -> None:
+    """Every Mermaid diagram on every page is drawn as a non-empty SVG."""
+    assert sum(v.diagrams for v in visits) > 0, "no page has a Mermaid diagram to check"
+    assert not (found := _problems(visits, "diagram_problems")), (
+        f"Mermaid diagrams not drawn:{found}"
+    )
+
+
+@browser
+def test_math_renders_with_katex(visits: list[Visit]) -> None:
+    """Every ``$...$`` formula (``.arithmatex``) on every page is typeset by KaTeX."""
+    assert not (found := _problems(visits, "unrendered_math")), (
+        f"formulas KaTeX did not render:{found}"
+    )
+
+
+@browser
+def test_glossary_tooltips(
+    visits: list[Visit], base_url: str, new_page: Callable[..., Any]
+) -> None:
+    """Glossary terms are ``abbr[title]`` elements, and hovering one shows its tooltip."""
+    with_terms = [v for v in visits if v.abbreviations]
+    assert with_terms, "no page has an abbr[title] from docs/includes/abbreviations.md"
+    page = new_page()
+    page.goto(base_url + with_terms[0].url.lstrip("/"))
+    term = page.locator("abbr[title]").first
+    title = term.get_attribute("title") or ""
+    assert title.strip(), "a glossary term has an empty title"
+    term.hover()
+    tooltip = page.locator(".md-tooltip2--active")
+    tooltip.wait_for(state="visible")
+    assert title.strip() in tooltip.inner_text()
+
+
+@browser
+def test_search_finds_a_known_term(site: Site, base_url: str, new_page: Callable[..., Any]) -> None:
+    """Typing a word from the guide into the search box lists matching pages."""
+    index = (site.root / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert SEARCH_TERM.lower() in index.lower(), (
+        f"pick a SEARCH_TERM that the site contains, not {SEARCH_TERM!r}"
+    )
+    page = new_page()
+    page.goto(base_url)
+    header_button = page.locator('label.md-header__button[for="__search"]')
+    if header_button.is_visible():  # narrow layout: the search box opens from a button
+        header_button.click()
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.press_sequentially(SEARCH_TERM, delay=20)
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for(state="visible")
+    assert SEARCH_TERM.lower() in " ".join(results.all_inner_texts()).lower()
+
+
+@browser
+def test_palette_toggle_switches_scheme(base_url: str, new_page: Callable[..., Any]) -> None:
+    """The header's palette toggle cycles to the dark (slate) scheme and back to default."""
+    page = new_page()
+    page.goto(base_url)
+    scheme = lambda: page.evaluate('document.body.getAttribute("data-md-color-scheme")')  # noqa: E731
+    toggle = page.locator('label.md-header__button[for^="__palette_"]:visible')
+    seen = [scheme()]
+    assert seen[0] == "default", f"the page opens in scheme {seen[0]!r}"
+    for _ in range(page.locator('input[name="__palette"]').count()):
+        toggle.first.click()
+        seen.append(scheme())
+    assert "slate" in seen, f"the toggle never switched to slate: {seen}"
+    assert seen[-1] == "default", f"a full cycle of the toggle does not come back: {seen}"
+
+
+@browser
+def test_copy_button_copies_plain_code(base_url: str, new_page: Callable[..., Any]) -> None:
+    """Copying the home page's doctest yields code only: no prompts, no printed output."""
+    page = new_page(permissions=["clipboard-read", "clipboard-write"])
+    page.goto(base_url)
+    button = page.locator("pre", has_text=">>> import keras").locator("[data-clipboard-target]")
+    assert button.count() == 1, "the home page's doctest block has no copy button"
+    target = button.get_attribute("data-clipboard-target")
+    # What Material's copy routine does with the button's target (see `data-md-copying`
+    # in its bundle): extra.css hides prompts (.gp) and output (.go) while it is set.
+    copied = page.evaluate(
+        """(selector) => {
+          const el = document.querySelector(selector);
+          el.setAttribute("data-md-copying", "");
+          const holder = el.closest("[data-copy]");
+          const text = holder ? holder.getAttribute("data-copy") : el.innerText;
+          el.removeAttribute("data-md-copying");
+          return text.trimEnd();
+        }""",
+        target,
+    )
+    lines = copied.splitlines()
+    assert "import keras" in lines, f"the copied code lost its statements:\n{copied}"
+    prompts = [line for line in lines if line.startswith((">>>", "..."))]
+    assert not prompts, f"the copied code keeps doctest prompts:\n{copied}"
+    outputs = [line for line in lines if line.startswith("test accuracy:")]
+    assert not outputs, f"the copied code keeps printed output:\n{copied}"
+
+    # And the real button puts exactly that on the clipboard.
+    button.click()
+    page.wait_for_function("() => navigator.clipboard.readText().then((t) => t.length > 0)")
+    assert page.evaluate("navigator.clipboard.readText()") == copied
