@@ -24,6 +24,8 @@ _STDERR_BLOCK = re.compile(
 _NATIVE_LOG_LINE = re.compile(
     r"WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR"
     r"|[IWE]\d{4} \d\d:\d\d:[\d.]+\s+\d+ [\w.]+:\d+\] .*"
+    # second line of the CPU-feature notice
+    r"|To enable the following instructions: .*rebuild TensorFlow with the appropriate compiler flags\."
 )
 
 
