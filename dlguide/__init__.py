@@ -1,9 +1,11 @@
 """dlguide: the package behind the dlguide deep-learning guide.
 
 Importing `dlguide` is cheap: it does not import Keras or TensorFlow. Each
-subpackage (`dlguide.datasets`, `dlguide.models`, `dlguide.plots`) is loaded
-the first time one of its names is used, and every public name is also
-available at the top level, e.g. `dlguide.load_mnist` or `dlguide.mlp`.
+subpackage is loaded the first time one of its names is used. The names of
+`dlguide.datasets`, `dlguide.models` and `dlguide.plots` are also available at
+the top level, e.g. `dlguide.load_mnist` or `dlguide.mlp`; the NumPy
+implementations stay under `dlguide.scratch` and the exercise checker under
+`dlguide.exercises`.
 
 Examples:
     >>> import dlguide
@@ -32,14 +34,17 @@ _EXPORTS: dict[str, str] = {
     "load_mnist": "datasets",
     "split_train_test": "datasets",
     "mlp": "models",
+    "plot_activations": "plots",
+    "plot_decision_boundary": "plots",
     "plot_history": "plots",
+    "plot_loss_surface_paths": "plots",
 }
-_SUBPACKAGES = ("datasets", "models", "plots")
+_SUBPACKAGES = ("datasets", "exercises", "models", "plots", "scratch")
 
 __all__ = ["__version__", *_SUBPACKAGES, *_EXPORTS]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from . import datasets, models, plots
+    from . import datasets, exercises, models, plots, scratch
     from .datasets import (
         DatasetInfo,
         get_dataset_info,
@@ -51,7 +56,12 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         split_train_test,
     )
     from .models import mlp
-    from .plots import plot_history
+    from .plots import (
+        plot_activations,
+        plot_decision_boundary,
+        plot_history,
+        plot_loss_surface_paths,
+    )
 
 
 def __getattr__(name: str) -> Any:

@@ -36,14 +36,8 @@ def check_non_negative_int(value: Any, name: str) -> int:
 
 def check_rate(value: Any, name: str) -> float:
     """Return `value` as a float if 0 <= value < 1 (a dropout-style rate)."""
-    if (
-        not isinstance(value, numbers.Real)
-        or isinstance(value, bool)
-        or not 0 <= value < 1
-    ):
-        raise ValueError(
-            f"Expected a float in the range [0, 1). {_received(name, value)}"
-        )
+    if not isinstance(value, numbers.Real) or isinstance(value, bool) or not 0 <= value < 1:
+        raise ValueError(f"Expected a float in the range [0, 1). {_received(name, value)}")
     return float(value)
 
 
@@ -86,3 +80,77 @@ def check_choice(value: Any, name: str, choices: Iterable[str]) -> str:
             f"Expected one of {', '.join(map(repr, choices))}. {_received(name, value)}"
         )
     return value
+
+
+# --- added for dlguide.scratch gradient check, perceptron, MLP (engineer A) ---
+
+
+def check_positive_float(value: Any, name: str) -> float:
+    """Return `value` as a float if it is a finite real number > 0 (e.g. a learning rate)."""
+    if (
+        not isinstance(value, numbers.Real)
+        or isinstance(value, bool)
+        or not 0 < value < float("inf")
+    ):
+        raise ValueError(f"Expected a positive float. {_received(name, value)}")
+    return float(value)
+
+
+# --- added for dlguide.scratch optimizers (engineer C) ---
+
+
+def _is_real(value: Any) -> bool:
+    return (
+        isinstance(value, numbers.Real)
+        and not isinstance(value, bool)
+        and value == value  # not NaN
+        and abs(value) != float("inf")
+    )
+
+
+def check_non_negative_float(value: Any, name: str) -> float:
+    """Return `value` as a float if it is a finite real number >= 0."""
+    if not _is_real(value) or value < 0:
+        raise ValueError(f"Expected a non-negative float. {_received(name, value)}")
+    return float(value)
+
+
+def check_bool(value: Any, name: str) -> bool:
+    """Return `value` if it is `True` or `False`."""
+    if not isinstance(value, bool):
+        raise ValueError(f"Expected a bool (True or False). {_received(name, value)}")
+    return value
+
+
+# --- added for dlguide.scratch activations and losses (engineer B) ---
+
+
+def check_real(value: Any, name: str) -> float:
+    """Return `value` as a float if it is a finite real number (of any sign)."""
+    if (
+        not isinstance(value, numbers.Real)
+        or isinstance(value, bool)
+        or not abs(value) < float("inf")  # also rejects NaN
+    ):
+        raise ValueError(f"Expected a real number. {_received(name, value)}")
+    return float(value)
+
+
+# --- added for dlguide.scratch perceptron and MLP (engineer A) ---
+
+
+def check_features(value: Any, name: str, num_features: int) -> Any:
+    """Return `value` as a float64 NumPy array of shape (batch_size, num_features), all finite."""
+    import numpy as np  # here, so that `import dlguide` stays cheap
+
+    expected = f"Expected a 2-D array of finite numbers of shape (batch_size, {num_features})."
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{expected} {_received(name, value)}") from None
+    if array.ndim != 2 or array.shape[0] == 0 or array.shape[1] != num_features:
+        raise ValueError(f"{expected} Received: {name}.shape={array.shape}")
+    if not np.all(np.isfinite(array)):
+        bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
+        raise ValueError(f"{expected} Received: {name} with {bad} NaN or infinite entries")
+    return array

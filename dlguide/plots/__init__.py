@@ -7,6 +7,14 @@ Examples:
     1
 """
 
+from ._activations import plot_activations
+from ._boundary import plot_decision_boundary
 from ._history import plot_history
+from ._optimizers import plot_loss_surface_paths
 
-__all__ = ["plot_history"]
+__all__ = [
+    "plot_activations",
+    "plot_decision_boundary",
+    "plot_history",
+    "plot_loss_surface_paths",
+]

@@ -1,0 +1,403 @@
+"""The exercises of the foundations track: cases and reference answers.
+
+Each reference answer is registered with `@_exercise(...)`; `solution(name)`
+shows its source to the reader, so keep them short and plain. They build on
+`dlguide.scratch` where it has the piece they need (a stable sigmoid, ReLU),
+and write out the step the exercise is about.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import scratch
+from ._compare import ALLCLOSE, ATOL, RTOL, _call_label, _format, _run
+from ._registry import _Case, _exercise
+
+# --- What deep learning is ------------------------------------------------------
+
+
+def _dense_forward_cases() -> list[_Case]:
+    rng = np.random.default_rng(1)
+    return [
+        _Case((np.array([[1.0, 2.0]]), np.array([[0.5], [-0.25]]), np.array([0.1]))),
+        _Case((rng.normal(size=(4, 3)), rng.normal(size=(3, 2)), rng.normal(size=2))),
+        _Case((rng.normal(size=(5, 4)), rng.normal(size=(4, 3)), np.zeros(3))),
+        # Saturated neurons: logits of about +-1000 must give exactly 0 and 1.
+        _Case((np.array([[100.0, -100.0]]), np.array([[10.0, -10.0], [0.0, 0.0]]), np.zeros(2))),
+    ]
+
+
+@_exercise(
+    title="Forward pass of a Dense layer",
+    page="What deep learning is",
+    task=f"""
+    Compute the output of a Dense layer with a sigmoid activation for a batch
+    of examples: `sigmoid(X @ W + b)`.
+
+    - X: inputs, shape `(batch_size, num_inputs)`, one example per row.
+    - W: weights, shape `(num_inputs, num_outputs)`, one column per neuron
+      (the layout of a Keras Dense kernel).
+    - b: biases, shape `(num_outputs,)`.
+
+    Return an array of shape `(batch_size, num_outputs)`. The check compares
+    your output with the reference on 4 fixed inputs, including a batch of one
+    and saturated neurons, with {ALLCLOSE}.
+    """,
+    hint="""Compute z = X @ W + b (the bias broadcasts over the rows), then apply
+    sigmoid(z) = 1 / (1 + exp(-z)) elementwise; dlguide.scratch.sigmoid does it
+    without overflow.""",
+    cases=_dense_forward_cases,
+)
+def dense_forward(X, W, b):
+    z = X @ W + b
+    return scratch.sigmoid(z)
+
+
+# --- Perceptron and MLP ---------------------------------------------------------
+
+
+def _perceptron_update_cases() -> list[_Case]:
+    return [
+        # Score 0 at the all-zero start: the prediction is 0, so a label 1 updates.
+        _Case((np.zeros(2), 0.0, np.array([1.0, 1.0]), 1, 1.0)),
+        # Score exactly 0 again, label 0: right prediction, nothing changes.
+        _Case((np.zeros(2), 0.0, np.array([1.0, 1.0]), 0, 1.0)),
+        # Predicted 1, label 0: move away from x.
+        _Case((np.array([0.5, 0.5]), 0.0, np.array([1.0, 0.0]), 0, 0.1)),
+        # Correct prediction 1: nothing changes.
+        _Case((np.array([0.2, -0.4, 0.1]), 0.3, np.array([1.0, 0.5, 2.0]), 1, 0.5)),
+        # Predicted 0 (negative score), label 1: move towards x.
+        _Case((np.array([-1.0, 0.5, 0.0]), -0.2, np.array([0.5, 0.2, -1.0]), 1, 0.5)),
+    ]
+
+
+@_exercise(
+    title="One step of the perceptron learning rule",
+    page="Perceptron and MLP",
+    task=f"""
+    Apply Rosenblatt's learning rule for one training example and return the
+    new `(w, b)`, without changing the arrays you are given.
+
+    - w: weights, shape `(num_inputs,)`; b: the bias, a float.
+    - x: one example, shape `(num_inputs,)`; y: its label, 0 or 1.
+    - lr: the learning rate.
+
+    The perceptron predicts `y_hat = 1` when `w . x + b > 0` and `y_hat = 0`
+    otherwise (so a score of exactly 0 predicts 0). Then it moves by
+    `w <- w + lr * (y - y_hat) * x` and `b <- b + lr * (y - y_hat)`. The check
+    compares both outputs with the reference on 5 fixed inputs (right and wrong
+    predictions, a score of exactly 0) with {ALLCLOSE}.
+    """,
+    hint="""Predict first with the step function (1 only when w @ x + b > 0), then
+    move w by lr * (y - y_hat) * x and b by lr * (y - y_hat): nothing moves when
+    the prediction is right.""",
+    cases=_perceptron_update_cases,
+    outputs=("w", "b"),
+)
+def perceptron_update(w, b, x, y, lr):
+    y_hat = 1 if x @ w + b > 0 else 0
+    w = w + lr * (y - y_hat) * x
+    b = b + lr * (y - y_hat)
+    return w, b
+
+
+# --- Backpropagation ------------------------------------------------------------
+
+
+def _sigmoid_grad_cases() -> list[_Case]:
+    rng = np.random.default_rng(2)
+    return [
+        _Case((np.array([-2.0, -0.5, 0.0, 0.5, 2.0]),)),
+        _Case((rng.normal(scale=3.0, size=(3, 4)),)),
+        # Far in the tails the derivative is 0, and must not be nan.
+        _Case((np.array([-1000.0, -40.0, 40.0, 1000.0]),)),
+    ]
+
+
+@_exercise(
+    title="Derivative of the sigmoid",
+    page="Backpropagation",
+    task=f"""
+    Return the derivative of `sigmoid(x) = 1 / (1 + exp(-x))` with respect to
+    x, elementwise, as an array of the shape of x.
+
+    The check compares your output with the reference on 3 fixed arrays,
+    including values far in the tails (x = -1000 and 1000), with {ALLCLOSE}.
+    """,
+    hint="""The derivative is sigmoid(x) * (1 - sigmoid(x)), at most 0.25 (at x = 0).
+    Compute sigmoid(x) once and reuse it; dlguide.scratch.sigmoid does not
+    overflow.""",
+    cases=_sigmoid_grad_cases,
+)
+def sigmoid_grad(x):
+    s = scratch.sigmoid(x)
+    return s * (1 - s)
+
+
+def _backward_pass_cases() -> list[_Case]:
+    rng = np.random.default_rng(3)
+
+    def case(batch_size, num_inputs, num_hiddens, b1=None):
+        X = rng.normal(size=(batch_size, num_inputs))
+        y = rng.integers(0, 2, size=(batch_size, 1)).astype(float)
+        W1 = rng.normal(size=(num_inputs, num_hiddens))
+        b1 = rng.normal(scale=0.1, size=num_hiddens) if b1 is None else b1
+        W2 = rng.normal(size=(num_hiddens, 1))
+        b2 = rng.normal(scale=0.1, size=1)
+        return _Case((X, y, W1, b1, W2, b2))
+
+    return [
+        case(4, 3, 5),
+        case(1, 2, 3),  # a batch of one example
+        case(6, 2, 3, b1=np.array([0.0, -100.0, 0.0])),  # hidden unit 1 is dead
+    ]
+
+
+@_exercise(
+    title="Backward pass of a one-hidden-layer network",
+    page="Backpropagation",
+    task=f"""
+    Return the gradients of the loss with respect to every parameter of the
+    network `y_hat = sigmoid(relu(X @ W1 + b1) @ W2 + b2)`, as a dict with keys
+    "W1", "b1", "W2", "b2" (each gradient has the shape of its parameter).
+
+    - X: inputs, shape `(batch_size, num_inputs)`.
+    - y: labels 0 or 1, shape `(batch_size, 1)`.
+    - W1: shape `(num_inputs, num_hiddens)`; b1: shape `(num_hiddens,)`.
+    - W2: shape `(num_hiddens, 1)`; b2: shape `(1,)`.
+
+    The loss is the mean binary cross-entropy over the batch,
+    `L = -mean(y * log(y_hat) + (1 - y) * log(1 - y_hat))`, and the derivative
+    of relu at 0 is taken as 0. The check compares every gradient with the
+    reference on 3 fixed networks (a batch of one, a dead hidden unit) with
+    {ALLCLOSE}.
+    """,
+    hint="""Run the forward pass keeping Z1 = X @ W1 + b1 and H = relu(Z1). With a
+    sigmoid output and mean BCE, dL/dZ2 = (y_hat - y) / batch_size. Then
+    dW2 = H.T @ dZ2, db2 = dZ2.sum(axis=0), dZ1 = (dZ2 @ W2.T) * relu_grad(Z1),
+    dW1 = X.T @ dZ1, db1 = dZ1.sum(axis=0).""",
+    cases=_backward_pass_cases,
+    outputs=("W1", "b1", "W2", "b2"),
+)
+def backward_pass(X, y, W1, b1, W2, b2):
+    # Forward pass, keeping what the backward pass needs.
+    Z1 = X @ W1 + b1
+    H = scratch.relu(Z1)
+    y_hat = scratch.sigmoid(H @ W2 + b2)
+    # Backward pass: sigmoid + mean BCE give dL/dZ2 = (y_hat - y) / batch_size.
+    dZ2 = (y_hat - y) / len(X)
+    dZ1 = (dZ2 @ W2.T) * scratch.relu_grad(Z1)
+    return {
+        "W1": X.T @ dZ1,
+        "b1": dZ1.sum(axis=0),
+        "W2": H.T @ dZ2,
+        "b2": dZ2.sum(axis=0),
+    }
+
+
+# --- Activation functions -------------------------------------------------------
+
+
+def _relu_grad_cases() -> list[_Case]:
+    rng = np.random.default_rng(4)
+    return [
+        _Case((np.array([-3.0, -0.5, 0.0, 0.5, 3.0]),)),
+        _Case((rng.normal(size=(3, 4)),)),
+        _Case((np.array([-1e-12, 0.0, 1e-12]),)),  # right around the kink
+    ]
+
+
+@_exercise(
+    title="Derivative of ReLU",
+    page="Activation functions",
+    task=f"""
+    Return the derivative of `relu(x) = max(x, 0)` with respect to x,
+    elementwise: a float array of the shape of x.
+
+    ReLU has no derivative at x = 0; use 0 there, as TensorFlow's autodiff
+    does. The check compares your output with the reference on 3 fixed arrays
+    (including x = 0 and tiny values on both sides of it) with {ALLCLOSE}.
+    """,
+    hint="""The slope of max(x, 0) is 1 where x > 0 and 0 elsewhere, including at
+    x = 0: compare x with 0 and turn the booleans into floats.""",
+    cases=_relu_grad_cases,
+)
+def relu_grad(x):
+    return (x > 0).astype(float)
+
+
+# --- Loss functions -------------------------------------------------------------
+
+
+def _bce_from_logits_cases() -> list[_Case]:
+    rng = np.random.default_rng(5)
+    return [
+        _Case((np.array([0.0, 1.0, 1.0, 0.0]), np.array([-2.0, 3.0, 0.5, 0.1]))),
+        _Case((rng.integers(0, 2, size=(5, 1)).astype(float), rng.normal(size=(5, 1)))),
+        _Case((np.array([0.2, 0.9]), np.array([0.0, -1.5]))),  # soft labels
+        # Confident logits: right ones cost 0, wrong ones cost |z|; no inf/nan.
+        _Case((np.array([1.0, 0.0, 1.0, 0.0]), np.array([1000.0, -1000.0, -1000.0, 1000.0]))),
+    ]
+
+
+@_exercise(
+    title="Stable binary cross-entropy from logits",
+    page="Loss functions",
+    task=f"""
+    Return the mean binary cross-entropy between labels y and logits z (the
+    output of the last layer, before the sigmoid), as one number:
+    `mean(-y * log(sigmoid(z)) - (1 - y) * log(1 - sigmoid(z)))`.
+
+    y and logits have the same shape; y holds values in [0, 1]. The result must
+    stay finite and exact for logits as large as 1000 in absolute value, as
+    `keras.losses.BinaryCrossentropy(from_logits=True)` does. The check
+    compares your output with the reference on 4 fixed inputs (including soft
+    labels and logits of +-1000) with {ALLCLOSE}.
+    """,
+    hint="""Never form sigmoid(z): for large |z| it rounds to 0 or 1 and the log
+    gives inf or nan. Use the equivalent form
+    max(z, 0) - z * y + log(1 + exp(-|z|)), with np.log1p for the last term.""",
+    cases=_bce_from_logits_cases,
+)
+def bce_from_logits(y, logits):
+    # -y log(sigmoid(z)) - (1 - y) log(1 - sigmoid(z)), rewritten so that nothing overflows
+    z = logits
+    loss = np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
+    return np.mean(loss)
+
+
+# --- Gradient descent and optimizers --------------------------------------------
+
+
+def _momentum_step_cases() -> list[_Case]:
+    rng = np.random.default_rng(6)
+    return [
+        _Case((np.array([1.0, -2.0]), np.array([0.5, -1.0]), np.zeros(2), 0.1, 0.9)),
+        _Case((np.array([1.0, -2.0]), np.array([0.5, -1.0]), np.array([0.2, -0.1]), 0.1, 0.9)),
+        _Case((np.array([1.0, -2.0]), np.array([0.5, -1.0]), np.array([0.2, -0.1]), 0.05, 0.0)),
+        _Case(
+            (rng.normal(size=(2, 3)), rng.normal(size=(2, 3)), rng.normal(size=(2, 3)), 0.01, 0.99)
+        ),
+    ]
+
+
+@_exercise(
+    title="One step of SGD with momentum",
+    page="Gradient descent and optimizers",
+    task=f"""
+    Apply one step of gradient descent with momentum, in the form that
+    `keras.optimizers.SGD(learning_rate=lr, momentum=momentum)` uses, and
+    return the new `(w, velocity)` without changing the arrays you are given:
+
+        velocity = momentum * velocity - lr * grad
+        w = w + velocity
+
+    w, grad and velocity have the same shape; lr and momentum are floats (a
+    momentum of 0 is plain SGD). The check compares both outputs with the
+    reference on 4 fixed inputs with {ALLCLOSE}.
+    """,
+    hint="""In Keras' form the velocity already holds the step, learning rate
+    included: first velocity = momentum * velocity - lr * grad, then
+    w = w + velocity. (The form velocity = momentum * velocity + grad,
+    w = w - lr * velocity gives a different velocity.)""",
+    cases=_momentum_step_cases,
+    outputs=("w", "velocity"),
+)
+def momentum_step(w, grad, velocity, lr, momentum):
+    velocity = momentum * velocity - lr * grad
+    w = w + velocity
+    return w, velocity
+
+
+# --- Training practice ----------------------------------------------------------
+
+_DROPOUT_RATES = (0.0, 0.2, 0.5, 0.8)
+_DROPOUT_SHAPE = (200, 500)
+_DROPOUT_FRACTION_TOL = 0.01  # |fraction zeroed - rate|; 6 standard deviations
+_DROPOUT_MEAN_RTOL = 0.02  # |mean(out) - mean(x)| / mean(x)
+
+
+def _dropout_input() -> np.ndarray:
+    return np.random.default_rng(7).uniform(0.5, 1.5, size=_DROPOUT_SHAPE)
+
+
+def _dropout_cases() -> list[_Case]:
+    return [_Case((_dropout_input(), rate, np.random.default_rng(8))) for rate in _DROPOUT_RATES]
+
+
+def _verify_dropout(func) -> str | None:
+    """Check the statistics of the reader's dropout; return what is wrong, if anything."""
+    for case in _dropout_cases():
+        x, rate, _ = case.args
+        call = _call_label("inverted_dropout", ("x", "rate", "rng"), case.args)
+        out, error = _run(func, case.args)
+        if error:
+            return f"{call} raised {error}"
+        try:
+            out = np.asarray(out, dtype=float)
+        except (TypeError, ValueError):
+            return f"{call} -> expected an array, got a {type(out).__name__}"
+        if out.shape != x.shape:
+            return f"{call} -> expected shape {x.shape}, got shape {out.shape}"
+        if not np.all(np.isfinite(out)):
+            return f"{call} -> expected finite values, got nan or inf"
+        dropped = out == 0
+        if abs(dropped.mean() - rate) > _DROPOUT_FRACTION_TOL:
+            return (
+                f"{call} -> expected about {rate:.0%} of the values zeroed "
+                f"(within {_DROPOUT_FRACTION_TOL:.0%}), got {dropped.mean():.1%}"
+            )
+        if abs(out.mean() - x.mean()) > _DROPOUT_MEAN_RTOL * x.mean():
+            return (
+                f"{call} -> expected the mean to stay about {x.mean():.4f} "
+                f"(within {_DROPOUT_MEAN_RTOL:.0%}), got {out.mean():.4f}"
+            )
+        kept = ~dropped
+        expected = x[kept] / (1 - rate)
+        if not np.allclose(out[kept], expected, rtol=RTOL, atol=ATOL):
+            i = int(np.argmax(~np.isclose(out[kept], expected, rtol=RTOL, atol=ATOL)))
+            return (
+                f"{call} -> expected every kept value to be x / (1 - rate), e.g. "
+                f"x={_format(x[kept][i])} gives {_format(expected[i])}, got "
+                f"{_format(out[kept][i])}"
+            )
+        again, _ = _run(func, (x, rate, np.random.default_rng(8)))
+        if rate > 0 and not np.array_equal(np.asarray(again) == 0, dropped):
+            return (
+                f"{call} -> expected the same mask from a generator with the same "
+                f"seed, got a different one: draw the mask from rng"
+            )
+    return None
+
+
+@_exercise(
+    title="Inverted dropout",
+    page="Training practice",
+    task=f"""
+    Apply inverted dropout, as `keras.layers.Dropout(rate)` does in training:
+    zero each entry of x independently with probability rate, and divide the
+    entries you keep by `(1 - rate)`, so that the expected value of every entry
+    is unchanged. Return an array of the shape of x.
+
+    - x: activations, an array of any shape.
+    - rate: the fraction to drop, in [0, 1).
+    - rng: a `numpy.random.Generator`; draw the random mask from it (not from
+      np.random), so that the same seed gives the same mask.
+
+    The mask is random, so the check tests properties, for rates
+    {", ".join(map(str, _DROPOUT_RATES))} on an array of shape
+    {_DROPOUT_SHAPE} with values in [0.5, 1.5): the fraction of zeros is
+    within {_DROPOUT_FRACTION_TOL} of rate, the mean is preserved within
+    {_DROPOUT_MEAN_RTOL:.0%}, every kept value equals `x / (1 - rate)`
+    ({ALLCLOSE}), and the same seed gives the same mask.
+    """,
+    hint="""Draw keep = rng.random(x.shape) >= rate (True with probability
+    1 - rate), then return x * keep / (1 - rate). Without the division the mean
+    shrinks by a factor (1 - rate).""",
+    cases=_dropout_cases,
+    verify=_verify_dropout,
+)
+def inverted_dropout(x, rate, rng):
+    keep = rng.random(x.shape) >= rate  # each entry is kept with probability 1 - rate
+    return x * keep / (1 - rate)
