@@ -7,9 +7,12 @@ argument and repeats the value received, e.g.
 
 from __future__ import annotations
 
+import difflib
 import numbers
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 def _is_int(value: Any) -> bool:
@@ -154,3 +157,20 @@ def check_features(value: Any, name: str, num_features: int) -> Any:
         bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
         raise ValueError(f"{expected} Received: {name} with {bad} NaN or infinite entries")
     return array
+
+
+def lookup(table: Mapping[str, T], name: Any, what: str) -> T:
+    """Return `table[name]`, or raise a ValueError that suggests the closest key.
+
+    `what` names the kind of thing looked up, e.g. `"dataset"`:
+    "Unknown dataset. Did you mean 'mnist'? Received: name='minst'".
+    """
+    if isinstance(name, str) and name in table:
+        return table[name]
+    close = difflib.get_close_matches(str(name), list(table), n=1)
+    hint = (
+        f"Did you mean {close[0]!r}?"
+        if close
+        else f"Expected one of {', '.join(map(repr, sorted(table)))}."
+    )
+    raise ValueError(f"Unknown {what}. {hint} {_received('name', name)}")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
+
+from .._validation import lookup
 
 
 @dataclass(frozen=True)
@@ -131,12 +132,4 @@ def get_dataset_info(name: str) -> DatasetInfo:
         ...
         ValueError: Unknown dataset. Did you mean 'mnist'? Received: name='minst'
     """
-    if isinstance(name, str) and name in _DATASETS:
-        return _DATASETS[name]
-    close = difflib.get_close_matches(str(name), list(_DATASETS), n=1)
-    hint = (
-        f"Did you mean {close[0]!r}?"
-        if close
-        else f"Expected one of {', '.join(map(repr, sorted(_DATASETS)))}."
-    )
-    raise ValueError(f"Unknown dataset. {hint} Received: name={name!r}")
+    return lookup(_DATASETS, name, "dataset")

@@ -8,13 +8,14 @@ registry (and is not a public name of the package).
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import re
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from .._validation import lookup
 
 
 @dataclass(frozen=True)
@@ -123,15 +124,7 @@ def _get_exercise(name: Any) -> _Exercise:
     """Return the exercise called `name`, or raise a Keras-style `ValueError`."""
     from . import _solutions  # noqa: F401  (registers every exercise)
 
-    if isinstance(name, str) and name in _EXERCISES:
-        return _EXERCISES[name]
-    close = difflib.get_close_matches(str(name), list(_EXERCISES), n=1)
-    hint = (
-        f"Did you mean {close[0]!r}?"
-        if close
-        else f"Expected one of {', '.join(map(repr, sorted(_EXERCISES)))}."
-    )
-    raise ValueError(f"Unknown exercise. {hint} Received: name={name!r}")
+    return lookup(_EXERCISES, name, "exercise")
 
 
 def _all_exercises() -> dict[str, _Exercise]:

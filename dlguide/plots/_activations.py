@@ -5,13 +5,13 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
 
 from .._validation import check_choice
 from ..scratch._activations import ACTIVATIONS
+from ._save import _save_figure
 
 _TITLES = {
     "sigmoid": "sigmoid",
@@ -94,8 +94,5 @@ def plot_activations(
         ax.legend(loc="upper left", fontsize="small")
     for ax in axes[len(selected) :]:
         ax.set_visible(False)
-    if path is not None:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, dpi=110)
+    _save_figure(fig, path)
     return fig

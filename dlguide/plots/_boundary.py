@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -12,6 +11,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
 from .._validation import check_features, check_positive_int
+from ._save import _save_figure
 
 _COLORS = ("#d6604d", "#4393c3", "#5aae61", "#9970ab", "#f4a582", "#92c5de", "#fdb863")
 _MARKERS = ("o", "s", "^", "D", "v", "P", "X")
@@ -123,8 +123,17 @@ def plot_decision_boundary(
     ax = fig.subplots()
     binary = num_classes == 2
     if binary:  # shade by the score itself: probabilities show as gradients
-        ax.contourf(gx, gy, scores, levels=np.linspace(0, 1, 11), cmap="RdBu", alpha=0.35,
-                    vmin=-0.1, vmax=1.1, extend="both")
+        ax.contourf(
+            gx,
+            gy,
+            scores,
+            levels=np.linspace(0, 1, 11),
+            cmap="RdBu",
+            alpha=0.35,
+            vmin=-0.1,
+            vmax=1.1,
+            extend="both",
+        )
         if scores.min() < 0.5 < scores.max():
             ax.contour(gx, gy, scores, levels=[0.5], colors="k", linewidths=1.2)
     else:
@@ -135,9 +144,16 @@ def plot_decision_boundary(
     for k in range(num_classes):
         mask = labels == k
         if mask.any():
-            ax.scatter(X[mask, 0], X[mask, 1], c=colors[k], marker=_MARKERS[k % len(_MARKERS)],
-                       edgecolors="k", s=60 if len(X) <= 50 else 18, label=f"class {k}",
-                       zorder=3)
+            ax.scatter(
+                X[mask, 0],
+                X[mask, 1],
+                c=colors[k],
+                marker=_MARKERS[k % len(_MARKERS)],
+                edgecolors="k",
+                s=60 if len(X) <= 50 else 18,
+                label=f"class {k}",
+                zorder=3,
+            )
     ax.set_xlim(xs[0], xs[-1])
     ax.set_ylim(ys[0], ys[-1])
     ax.set_xlabel("$x_1$")
@@ -145,8 +161,5 @@ def plot_decision_boundary(
     ax.legend(loc="best", framealpha=0.9)
     if title:
         ax.set_title(title)
-    if path is not None:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, dpi=110)
+    _save_figure(fig, path)
     return fig

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 from matplotlib.figure import Figure
+
+from ._save import _save_figure
 
 
 def _history_dict(history: Any) -> dict[str, list[float]]:
@@ -83,8 +84,5 @@ def plot_history(
         ax.legend()
     if title:
         fig.suptitle(title)
-    if path is not None:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, dpi=110)
+    _save_figure(fig, path)
     return fig

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
+
+from ._save import _save_figure
 
 
 def _check_paths(paths: Any) -> dict[str, np.ndarray]:
@@ -157,8 +158,5 @@ def plot_loss_surface_paths(
     ax.legend(loc="best", fontsize=8)
     if title:
         ax.set_title(title)
-    if path is not None:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, dpi=110)
+    _save_figure(fig, path)
     return fig
