@@ -155,6 +155,9 @@ def test_activations_accept_scalars_lists_and_any_shape():
     x = np.arange(24.0).reshape(2, 3, 4) - 12
     for fn, grad in ACTIVATIONS.values():
         assert fn(x).shape == grad(x).shape == x.shape
+        # A plain Python number works too, and gives a 0-d array (gelu once failed here).
+        assert np.ndim(fn(0.5)) == np.ndim(grad(0.5)) == 0
+        assert fn(0.5) == fn(np.array([0.5]))[0]
 
 
 def test_extreme_inputs_raise_no_numpy_warnings():

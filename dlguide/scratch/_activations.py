@@ -353,7 +353,7 @@ def gelu(x: Any, approximate: bool = False) -> np.ndarray:
         xc = np.clip(x, -1e5, 1e5)  # tanh saturates long before: no x**3 overflow
         inner = _SQRT_2_OVER_PI * (xc + _GELU_CUBIC * xc**3)
         return 0.5 * x * (1.0 + np.tanh(inner))
-    cdf = 0.5 * _erfc(-x / _SQRT_2).astype(np.float64)
+    cdf = 0.5 * np.asarray(_erfc(-x / _SQRT_2), dtype=np.float64)
     return x * cdf
 
 
@@ -387,7 +387,7 @@ def gelu_grad(x: Any, approximate: bool = False) -> np.ndarray:
         t = np.tanh(inner)
         d_inner = _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_CUBIC * xc * xc)
         return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * d_inner
-    cdf = 0.5 * _erfc(-x / _SQRT_2).astype(np.float64)
+    cdf = 0.5 * np.asarray(_erfc(-x / _SQRT_2), dtype=np.float64)
     xc = np.clip(x, -40.0, 40.0)  # the density is 0.0 in float64 beyond |x| = 39
     pdf = _INV_SQRT_2PI * np.exp(-0.5 * xc * xc)
     return cdf + x * pdf
