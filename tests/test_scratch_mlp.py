@@ -99,12 +99,14 @@ def test_perceptron_update_rule_by_hand():
 
 def test_numerical_gradient_of_known_functions():
     x = np.array([[0.5, -1.0], [2.0, 0.25]])
-    np.testing.assert_allclose(numerical_gradient(lambda v: np.sum(np.sin(v)), x), np.cos(x),
-                               rtol=1e-8)
+    np.testing.assert_allclose(
+        numerical_gradient(lambda v: np.sum(np.sin(v)), x), np.cos(x), rtol=1e-8
+    )
     assert numerical_gradient(lambda v: v**3, 2.0) == pytest.approx(12.0, rel=1e-9)
     # a list is copied, not perturbed in place
     assert numerical_gradient(lambda v: float(v @ v), [1.0, 2.0]).tolist() == pytest.approx(
-        [2.0, 4.0])
+        [2.0, 4.0]
+    )
 
 
 def test_numerical_gradient_restores_x_even_when_f_fails():
@@ -122,7 +124,8 @@ def test_relative_error_scales_by_the_largest_magnitude():
     assert relative_error(np.zeros(3), np.zeros(3)) == 0.0
     assert relative_error([1.0, 1e-12], [1.0, 2e-12]) == pytest.approx(1e-12 / 2)
     assert relative_error({"a": [1.0], "b": [2.0]}, {"a": [1.0], "b": [2.2]}) == pytest.approx(
-        0.2 / 4.2)
+        0.2 / 4.2
+    )
 
 
 # --- MLP: gradients and forward pass against numbers and Keras -----------------------
@@ -175,7 +178,7 @@ def test_backprop_equals_tensorflow_autodiff(activation, output, targets):
     with tf.GradientTape() as tape:
         keras_loss = loss_fn(y_keras, model(X))
     keras_grads = tape.gradient(keras_loss, model.trainable_weights)
-    keras_grads = dict(zip(["W1", "b1", "W2", "b2"], (g.numpy() for g in keras_grads)))
+    keras_grads = dict(zip(["W1", "b1", "W2", "b2"], (g.numpy() for g in keras_grads), strict=True))
 
     grads = net.backward(X, y)
     assert all(g.dtype == np.float64 for g in keras_grads.values())
@@ -247,7 +250,8 @@ def test_fit_is_deterministic_and_uses_a_given_optimizer():
     net_a, X, y = make_problem("tanh", "sigmoid", "binary")
     net_b, _, _ = make_problem("tanh", "sigmoid", "binary")
     assert net_a.fit(X, y, num_epochs=3, lr=0.05, batch_size=5) == net_b.fit(
-        X, y, num_epochs=3, lr=0.05, batch_size=5)
+        X, y, num_epochs=3, lr=0.05, batch_size=5
+    )
 
     class Recorder:
         def __init__(self):
@@ -294,28 +298,70 @@ def _raises(message, func, *args, **kwargs):
 
 
 def test_gradcheck_messages():
-    _raises("Expected a callable that returns a scalar. Received: f=3", numerical_gradient, 3,
-            [1.0])
-    _raises("Expected a positive float. Received: eps=-1e-06", numerical_gradient, np.sum,
-            [1.0], eps=-1e-6)
-    _raises("Expected a non-empty array of finite numbers. Received: x=[]", numerical_gradient,
-            np.sum, [])
-    _raises("Expected a non-empty array of finite numbers. Received: x=[1.0, nan]",
-            numerical_gradient, np.sum, [1.0, float("nan")])
-    _raises("Expected a non-empty array of finite numbers. Received: x='ab'",
-            numerical_gradient, np.sum, "ab")
-    _raises("Expected f to return a scalar (the loss). Received: f(x) of shape (2,)",
-            numerical_gradient, lambda v: v, np.ones(2))
-    _raises("Expected f to return a scalar (the loss). Received: f(x) of shape ()",
-            numerical_gradient, lambda v: "loss", np.ones(2))
-    _raises("Expected a and b of the same shape. Received: a.shape=(2,), b.shape=(3,)",
-            relative_error, np.ones(2), np.ones(3))
-    _raises("Expected a and b of the same shape. Received: a['W'].shape=(2,), b['W'].shape=(1,)",
-            relative_error, {"W": np.ones(2)}, {"W": np.ones(1)})
-    _raises("Expected a and b with the same keys. Received: a.keys()=['W'], b.keys()=ndarray",
-            relative_error, {"W": np.ones(2)}, np.ones(2))
-    _raises("Expected a non-empty array of finite numbers. Received: b=[inf]",
-            relative_error, [1.0], [float("inf")])
+    _raises(
+        "Expected a callable that returns a scalar. Received: f=3", numerical_gradient, 3, [1.0]
+    )
+    _raises(
+        "Expected a positive float. Received: eps=-1e-06",
+        numerical_gradient,
+        np.sum,
+        [1.0],
+        eps=-1e-6,
+    )
+    _raises(
+        "Expected a non-empty array of finite numbers. Received: x=[]",
+        numerical_gradient,
+        np.sum,
+        [],
+    )
+    _raises(
+        "Expected a non-empty array of finite numbers. Received: x=[1.0, nan]",
+        numerical_gradient,
+        np.sum,
+        [1.0, float("nan")],
+    )
+    _raises(
+        "Expected a non-empty array of finite numbers. Received: x='ab'",
+        numerical_gradient,
+        np.sum,
+        "ab",
+    )
+    _raises(
+        "Expected f to return a scalar (the loss). Received: f(x) of shape (2,)",
+        numerical_gradient,
+        lambda v: v,
+        np.ones(2),
+    )
+    _raises(
+        "Expected f to return a scalar (the loss). Received: f(x) of shape ()",
+        numerical_gradient,
+        lambda v: "loss",
+        np.ones(2),
+    )
+    _raises(
+        "Expected a and b of the same shape. Received: a.shape=(2,), b.shape=(3,)",
+        relative_error,
+        np.ones(2),
+        np.ones(3),
+    )
+    _raises(
+        "Expected a and b of the same shape. Received: a['W'].shape=(2,), b['W'].shape=(1,)",
+        relative_error,
+        {"W": np.ones(2)},
+        {"W": np.ones(1)},
+    )
+    _raises(
+        "Expected a and b with the same keys. Received: a.keys()=['W'], b.keys()=ndarray",
+        relative_error,
+        {"W": np.ones(2)},
+        np.ones(2),
+    )
+    _raises(
+        "Expected a non-empty array of finite numbers. Received: b=[inf]",
+        relative_error,
+        [1.0],
+        [float("inf")],
+    )
 
 
 def test_perceptron_messages():
@@ -324,54 +370,133 @@ def test_perceptron_messages():
     _raises("Expected a positive float. Received: lr=True", Perceptron, 2, lr=True)
     _raises("Expected a non-negative integer. Received: seed=-1", Perceptron, 2, seed=-1)
     p = Perceptron(2)
-    _raises("Expected a 2-D array of finite numbers of shape (batch_size, 2). "
-            "Received: X.shape=(4, 3)", p.predict, np.ones((4, 3)))
-    _raises("Expected a 2-D array of finite numbers of shape (batch_size, 2). "
-            "Received: X.shape=(2,)", p.predict, [1.0, 2.0])
-    _raises("Expected a 2-D array of finite numbers of shape (batch_size, 2). "
-            "Received: X with 1 NaN or infinite entries", p.predict, [[1.0, np.inf]])
-    _raises("Expected a 2-D array of finite numbers of shape (batch_size, 2). "
-            "Received: X='ab'", p.predict, "ab")
-    _raises("Expected y with one 0/1 label per row of X (4 rows). "
-            "Received: y.shape=(3,), values=[0, 1]", p.fit, X_GATES, [0, 1, 1])
-    _raises("Expected y with one 0/1 label per row of X (4 rows). "
-            "Received: y.shape=(4,), values=[-1, 1]", p.fit, X_GATES, [-1, 1, 1, -1])
-    _raises("Expected a positive integer. Received: num_epochs=0", p.fit, X_GATES,
-            GATES["AND"], num_epochs=0)
+    _raises(
+        "Expected a 2-D array of finite numbers of shape (batch_size, 2). Received: X.shape=(4, 3)",
+        p.predict,
+        np.ones((4, 3)),
+    )
+    _raises(
+        "Expected a 2-D array of finite numbers of shape (batch_size, 2). Received: X.shape=(2,)",
+        p.predict,
+        [1.0, 2.0],
+    )
+    _raises(
+        "Expected a 2-D array of finite numbers of shape (batch_size, 2). "
+        "Received: X with 1 NaN or infinite entries",
+        p.predict,
+        [[1.0, np.inf]],
+    )
+    _raises(
+        "Expected a 2-D array of finite numbers of shape (batch_size, 2). Received: X='ab'",
+        p.predict,
+        "ab",
+    )
+    _raises(
+        "Expected y with one 0/1 label per row of X (4 rows). "
+        "Received: y.shape=(3,), values=[0, 1]",
+        p.fit,
+        X_GATES,
+        [0, 1, 1],
+    )
+    _raises(
+        "Expected y with one 0/1 label per row of X (4 rows). "
+        "Received: y.shape=(4,), values=[-1, 1]",
+        p.fit,
+        X_GATES,
+        [-1, 1, 1, -1],
+    )
+    _raises(
+        "Expected a positive integer. Received: num_epochs=0",
+        p.fit,
+        X_GATES,
+        GATES["AND"],
+        num_epochs=0,
+    )
 
 
 def test_mlp_constructor_messages():
     _raises("Expected a positive integer. Received: num_inputs=0", MLP, 0, 4, 1)
     _raises("Expected a positive integer. Received: num_hiddens=2.5", MLP, 3, 2.5, 1)
     _raises("Expected a positive integer. Received: num_outputs=-1", MLP, 3, 4, -1)
-    _raises("Expected one of 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'gelu'. "
-            "Received: activation='swish'", MLP, 3, 4, 1, activation="swish")
-    _raises("Expected one of 'sigmoid', 'softmax', 'linear'. Received: output=None",
-            MLP, 3, 4, 1, output=None)
-    _raises("Expected num_outputs >= 2 (one per class) with output='softmax'. "
-            "Received: num_outputs=1", MLP, 3, 4, 1, output="softmax")
+    _raises(
+        "Expected one of 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'elu', 'gelu'. "
+        "Received: activation='swish'",
+        MLP,
+        3,
+        4,
+        1,
+        activation="swish",
+    )
+    _raises(
+        "Expected one of 'sigmoid', 'softmax', 'linear'. Received: output=None",
+        MLP,
+        3,
+        4,
+        1,
+        output=None,
+    )
+    _raises(
+        "Expected num_outputs >= 2 (one per class) with output='softmax'. Received: num_outputs=1",
+        MLP,
+        3,
+        4,
+        1,
+        output="softmax",
+    )
     _raises("Expected a non-negative integer. Received: seed='0'", MLP, 3, 4, 1, seed="0")
-    _raises("Expected a positive integer. Received: fan_in=0", glorot_uniform, 0, 3,
-            np.random.default_rng(0))
-    _raises("Expected a numpy.random.Generator (np.random.default_rng(seed)). Received: rng=0",
-            glorot_uniform, 3, 3, 0)
+    _raises(
+        "Expected a positive integer. Received: fan_in=0",
+        glorot_uniform,
+        0,
+        3,
+        np.random.default_rng(0),
+    )
+    _raises(
+        "Expected a numpy.random.Generator (np.random.default_rng(seed)). Received: rng=0",
+        glorot_uniform,
+        3,
+        3,
+        0,
+    )
 
 
 def test_mlp_target_messages():
     X = np.ones((4, 3))
-    _raises("Expected y with labels in [0, 1] of shape (4,) or (4, 1) for output='sigmoid'. "
-            "Received: y.shape=(4,), values=[0.0, 2.0]", MLP(3, 2, 1).loss, X, [0, 2, 0, 2])
-    _raises("Expected y with labels in [0, 1] of shape (4, 2) for output='sigmoid'. "
-            "Received: y.shape=(4,), values=[0.0, 1.0]", MLP(3, 2, 2).loss, X, [0, 1, 0, 1])
-    _raises("Expected y with integer labels of shape (4,) in the range [0, 3) or one-hot rows "
-            "of shape (4, 3) for output='softmax'. Received: y.shape=(4,), values=[0.0, 3.0]",
-            MLP(3, 2, 3, output="softmax").backward, X, [0, 3, 0, 3])
-    _raises("Expected y with finite targets of shape (4,) or (4, 1) for output='linear'. "
-            "Received: y.shape=(4,), values=[1.0, nan]",
-            MLP(3, 2, 1, output="linear").fit, X, [1.0, np.nan, 1.0, 1.0])
-    _raises("Expected y with finite targets of shape (4,) or (4, 1) for output='linear'. "
-            "Received: y.shape=(4,), dtype=<U1", MLP(3, 2, 1, output="linear").loss, X,
-            ["a", "b", "c", "d"])
+    _raises(
+        "Expected y with labels in [0, 1] of shape (4,) or (4, 1) for output='sigmoid'. "
+        "Received: y.shape=(4,), values=[0.0, 2.0]",
+        MLP(3, 2, 1).loss,
+        X,
+        [0, 2, 0, 2],
+    )
+    _raises(
+        "Expected y with labels in [0, 1] of shape (4, 2) for output='sigmoid'. "
+        "Received: y.shape=(4,), values=[0.0, 1.0]",
+        MLP(3, 2, 2).loss,
+        X,
+        [0, 1, 0, 1],
+    )
+    _raises(
+        "Expected y with integer labels of shape (4,) in the range [0, 3) or one-hot rows "
+        "of shape (4, 3) for output='softmax'. Received: y.shape=(4,), values=[0.0, 3.0]",
+        MLP(3, 2, 3, output="softmax").backward,
+        X,
+        [0, 3, 0, 3],
+    )
+    _raises(
+        "Expected y with finite targets of shape (4,) or (4, 1) for output='linear'. "
+        "Received: y.shape=(4,), values=[1.0, nan]",
+        MLP(3, 2, 1, output="linear").fit,
+        X,
+        [1.0, np.nan, 1.0, 1.0],
+    )
+    _raises(
+        "Expected y with finite targets of shape (4,) or (4, 1) for output='linear'. "
+        "Received: y.shape=(4,), dtype=<U1",
+        MLP(3, 2, 1, output="linear").loss,
+        X,
+        ["a", "b", "c", "d"],
+    )
 
 
 def test_mlp_fit_and_weights_messages():
@@ -380,18 +505,40 @@ def test_mlp_fit_and_weights_messages():
     _raises("Expected a positive integer. Received: num_epochs=0", net.fit, X, y, num_epochs=0)
     _raises("Expected a positive integer. Received: batch_size=0", net.fit, X, y, batch_size=0)
     _raises("Expected a positive float. Received: lr=-0.1", net.fit, X, y, lr=-0.1)
-    _raises("Expected lr=None when an optimizer is given (set the learning rate on the "
-            "optimizer). Received: lr=0.1", net.fit, X, y, lr=0.1, optimizer=object())
-    _raises("Expected an optimizer with a step(params, grads) method, such as "
-            "dlguide.scratch.Adam(). Received: optimizer='adam'", net.fit, X, y,
-            optimizer="adam")
-    _raises("Expected a 2-D array of finite numbers of shape (batch_size, 3). "
-            "Received: X.shape=(4, 2)", net.forward, np.ones((4, 2)))
-    _raises("Expected 4 arrays [W1, b1, W2, b2] of shapes [(3, 2), (2,), (2, 1), (1,)]. "
-            "Received: shapes [(3, 2), (2,), (1, 2), (1,)]", net.set_weights,
-            [np.ones((3, 2)), np.ones(2), np.ones((1, 2)), np.ones(1)])
-    _raises("Expected 4 arrays [W1, b1, W2, b2] of shapes [(3, 2), (2,), (2, 1), (1,)]. "
-            "Received: weights=None", net.set_weights, None)
+    _raises(
+        "Expected lr=None when an optimizer is given (set the learning rate on the "
+        "optimizer). Received: lr=0.1",
+        net.fit,
+        X,
+        y,
+        lr=0.1,
+        optimizer=object(),
+    )
+    _raises(
+        "Expected an optimizer with a step(params, grads) method, such as "
+        "dlguide.scratch.Adam(). Received: optimizer='adam'",
+        net.fit,
+        X,
+        y,
+        optimizer="adam",
+    )
+    _raises(
+        "Expected a 2-D array of finite numbers of shape (batch_size, 3). Received: X.shape=(4, 2)",
+        net.forward,
+        np.ones((4, 2)),
+    )
+    _raises(
+        "Expected 4 arrays [W1, b1, W2, b2] of shapes [(3, 2), (2,), (2, 1), (1,)]. "
+        "Received: shapes [(3, 2), (2,), (1, 2), (1,)]",
+        net.set_weights,
+        [np.ones((3, 2)), np.ones(2), np.ones((1, 2)), np.ones(1)],
+    )
+    _raises(
+        "Expected 4 arrays [W1, b1, W2, b2] of shapes [(3, 2), (2,), (2, 1), (1,)]. "
+        "Received: weights=None",
+        net.set_weights,
+        None,
+    )
 
 
 def test_plot_decision_boundary_messages_and_kinds_of_predict(tmp_path):
@@ -405,15 +552,40 @@ def test_plot_decision_boundary_messages_and_kinds_of_predict(tmp_path):
     three = np.array([0, 1, 2, 1])
     fig = plot_decision_boundary(MLP(2, 4, 3, output="softmax").forward, X, three)
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == [
-        "class 0", "class 1", "class 2"]
-    _raises("Expected a function that maps points to predictions. Received: predict=None",
-            plot_decision_boundary, None, X, y)
-    _raises("Expected y with one non-negative integer label per row of X (4 rows). "
-            "Received: y.shape=(3,)", plot_decision_boundary, net.predict, X, y[:3])
-    _raises("Expected a 2-D array of finite numbers of shape (batch_size, 2). "
-            "Received: X.shape=(4, 3)", plot_decision_boundary, net.predict, np.ones((4, 3)), y)
-    _raises("Expected a positive integer. Received: resolution=0", plot_decision_boundary,
-            net.predict, X, y, resolution=0)
+        "class 0",
+        "class 1",
+        "class 2",
+    ]
+    _raises(
+        "Expected a function that maps points to predictions. Received: predict=None",
+        plot_decision_boundary,
+        None,
+        X,
+        y,
+    )
+    _raises(
+        "Expected y with one non-negative integer label per row of X (4 rows). "
+        "Received: y.shape=(3,)",
+        plot_decision_boundary,
+        net.predict,
+        X,
+        y[:3],
+    )
+    _raises(
+        "Expected a 2-D array of finite numbers of shape (batch_size, 2). Received: X.shape=(4, 3)",
+        plot_decision_boundary,
+        net.predict,
+        np.ones((4, 3)),
+        y,
+    )
+    _raises(
+        "Expected a positive integer. Received: resolution=0",
+        plot_decision_boundary,
+        net.predict,
+        X,
+        y,
+        resolution=0,
+    )
 
 
 def test_positive_float_helper_message():
@@ -421,8 +593,7 @@ def test_positive_float_helper_message():
 
     assert check_positive_float(2, "lr") == 2.0
     for bad in (0, -1.0, float("nan"), float("inf"), "0.1", None):
-        _raises(f"Expected a positive float. Received: lr={bad!r}", check_positive_float, bad,
-                "lr")
+        _raises(f"Expected a positive float. Received: lr={bad!r}", check_positive_float, bad, "lr")
 
 
 # --- no Keras inside dlguide.scratch --------------------------------------------------------

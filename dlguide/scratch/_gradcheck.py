@@ -28,15 +28,12 @@ def _scalar(value: Any) -> float:
     array = np.asarray(value)
     if array.size != 1 or not np.issubdtype(array.dtype, np.number):
         raise ValueError(
-            "Expected f to return a scalar (the loss). "
-            f"Received: f(x) of shape {array.shape}"
+            f"Expected f to return a scalar (the loss). Received: f(x) of shape {array.shape}"
         )
     return float(array.reshape(()))
 
 
-def numerical_gradient(
-    f: Callable[[np.ndarray], Any], x: Any, eps: float = 1e-6
-) -> np.ndarray:
+def numerical_gradient(f: Callable[[np.ndarray], Any], x: Any, eps: float = 1e-6) -> np.ndarray:
     """Estimate the gradient of a scalar function with central differences.
 
     For each entry $x_i$ it evaluates
@@ -149,8 +146,7 @@ def relative_error(a: Any, b: Any) -> float:
                 f"Received: a.keys()={keys_a}, b.keys()={keys_b}"
             )
         pairs = [
-            (_as_float_array(a[k], f"a[{k!r}]"), _as_float_array(b[k], f"b[{k!r}]"), k)
-            for k in a
+            (_as_float_array(a[k], f"a[{k!r}]"), _as_float_array(b[k], f"b[{k!r}]"), k) for k in a
         ]
     else:
         pairs = [(_as_float_array(a, "a"), _as_float_array(b, "b"), None)]
@@ -167,4 +163,3 @@ def relative_error(a: Any, b: Any) -> float:
     if diff == 0.0:
         return 0.0
     return diff / max(scale, _TINY)
-

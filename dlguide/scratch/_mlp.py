@@ -217,7 +217,7 @@ class MLP:
             raise ValueError(
                 f"Expected 4 arrays [W1, b1, W2, b2] of shapes {expected}. Received: {received}"
             )
-        for name, array in zip(_PARAM_NAMES, arrays):
+        for name, array in zip(_PARAM_NAMES, arrays, strict=True):
             self.params[name][...] = array  # in place: references stay valid
 
     # -- checks --------------------------------------------------------------

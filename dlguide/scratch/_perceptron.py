@@ -140,7 +140,7 @@ class Perceptron:
         errors = []
         for _ in range(num_epochs):
             num_errors = 0
-            for x_i, y_i in zip(X, y):
+            for x_i, y_i in zip(X, y, strict=True):
                 y_hat = int(x_i @ self.w + self.b > 0)
                 if y_hat != y_i:  # wrong: move the line towards the right side of x
                     self.w = self.w + self.lr * (y_i - y_hat) * x_i

@@ -8,6 +8,8 @@ to images that do not exist in `docs/`, this hook runs the page's visible code
 working directory) and adds every image the run wrote to the site next to the
 page. Runs are cached in `.cache/figures/` by a hash of the page's code and of
 the `dlguide` sources, so `mkdocs serve` only re-runs a page whose code changed.
+Pages that need a run are run two at a time (one per core of a small CI runner),
+and two builds sharing the cache cannot clobber each other's results.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -72,13 +75,17 @@ def _run_page(code: str, cache: Path, page: str) -> None:
             raise PluginError(
                 f"Running the code of {page} to draw its figures failed:\n" + result.stderr[-3000:]
             )
-        tmp = cache.with_suffix(".tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f"{cache.name}.", suffix=".tmp", dir=cache.parent))
         for path in Path(workdir).iterdir():
             if path.suffix in _FIGURE_SUFFIXES:
                 shutil.copy2(path, tmp / path.name)
-        tmp.rename(cache)
+        try:
+            tmp.rename(cache)
+        except OSError:  # another build stored the same run first: keep its copy
+            shutil.rmtree(tmp, ignore_errors=True)
+            if not cache.is_dir():
+                raise
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -86,6 +93,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     docs = Path(config.docs_dir)
     known = {file.src_uri for file in files}
     sources = None
+    pages = []
     for file in list(files.documentation_pages()):
         markdown = Path(file.abs_src_path).read_text(encoding="utf-8")
         folder = Path(file.src_uri).parent
@@ -95,9 +103,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         code = page_code(markdown)
         sources = sources or _sources_digest(root)
         key = hashlib.sha256((sources + code).encode()).hexdigest()[:20]
-        cache = root / ".cache" / "figures" / key
-        if not cache.is_dir():
-            _run_page(code, cache, file.src_uri)
+        pages.append((file, folder, code, root / ".cache" / "figures" / key))
+    pending = [(code, cache, file.src_uri) for file, _, code, cache in pages if not cache.is_dir()]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(lambda args: _run_page(*args), pending))  # re-raises a page's failure
+    for file, folder, _, cache in pages:
         for figure in sorted(cache.iterdir()):
             uri = (folder / figure.name).as_posix()
             if uri in known:
