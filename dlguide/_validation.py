@@ -174,3 +174,24 @@ def lookup(table: Mapping[str, T], name: Any, what: str) -> T:
         else f"Expected one of {', '.join(map(repr, sorted(table)))}."
     )
     raise ValueError(f"Unknown {what}. {hint} {_received('name', name)}")
+
+
+# --- added for dlguide.models CNN builders and dlguide.scratch convolution (vision-core) ---
+
+
+def check_int_pair(value: Any, name: str) -> tuple[int, int]:
+    """Return `(a, b)` from a positive int `a` (meaning `(a, a)`) or a pair of positive ints.
+
+    Used for kernel sizes, strides and pool sizes, which Keras accepts in both forms.
+    """
+    pair = (value, value) if _is_int(value) else value
+    if (
+        not isinstance(pair, Sequence)
+        or isinstance(pair, str)
+        or len(pair) != 2
+        or not all(_is_int(v) and v > 0 for v in pair)
+    ):
+        raise ValueError(
+            f"Expected a positive integer or a pair of positive integers. {_received(name, value)}"
+        )
+    return int(pair[0]), int(pair[1])

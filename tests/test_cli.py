@@ -56,3 +56,93 @@ def test_no_command_prints_help_and_fails():
     assert result.returncode == 2
     assert "datasets" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# --------------------------------------------------------------------------- explain
+
+
+@pytest.mark.parametrize(
+    ("words", "title"),
+    [
+        (["epoch"], "Epoch"),
+        (["batch", "norm"], "Batch normalisation"),
+        (["CNNs"], "Convolutional neural network (CNN)"),
+        (["Learning-Rates"], "Learning rate"),
+    ],
+)
+def test_explain_prints_the_glossary_entry(words, title):
+    from dlguide import glossary
+
+    result = _dlguide("explain", *words)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    lines = result.stdout.splitlines()
+    term = glossary.lookup(" ".join(words))
+    assert lines[0] == title
+    assert " ".join(result.stdout.split()).count(" ".join(term.short.split())) == 1
+    assert lines[-1] == f"In the guide: {term.url}"
+
+
+def test_explain_an_unknown_term_suggests_and_exits_1():
+    result = _dlguide("explain", "dropuot")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.strip() == (
+        "dlguide explain: Unknown glossary term. Did you mean 'Dropout'? Received: term='dropuot'"
+    )
+
+
+def test_explain_without_a_term_is_a_usage_error():
+    result = _dlguide("explain")
+    assert result.returncode == 2
+    assert "the following arguments are required: term" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# --------------------------------------------------------------------------- advise
+
+
+def test_advise_prints_architecture_and_optimizer():
+    from dlguide import advise
+
+    result = _dlguide("advise", "time", "series", "--examples", "500", "--sequence-length", "30")
+    assert result.returncode == 0, result.stderr
+    architecture = advise.architecture("time series", num_examples=500, sequence_length=30)
+    optimizer = advise.optimizer(architecture)
+    assert result.stdout == f"Architecture: {architecture}\n\nOptimizer: {optimizer}\n"
+    assert "dlguide.models.rnn(input_shape, cell='gru')" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("flag", "rule"),
+    [
+        ("--fine-tuning", "fine_tune"),
+        ("--large-model", "adamw"),
+        ("--sparse-inputs", "adagrad"),
+        ("--tune-for-accuracy", "sgd_momentum"),
+    ],
+)
+def test_advise_optimizer_flags(flag, rule):
+    from dlguide.advise._optimizer import OPTIMIZER_RULES
+
+    result = _dlguide("advise", "images", "--examples", "5000", flag)
+    assert result.returncode == 0, result.stderr
+    assert f"Optimizer: {OPTIMIZER_RULES[rule]}" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["advise", "photos"], "dlguide advise: Expected one of 'tabular', 'images'"),
+        (["advise", "imgs"], "Did you mean 'images'? Received: data='imgs'"),
+        (["advise", "text", "--examples", "-3"], "Received: num_examples=-3"),
+        (["advise", "text", "--examples", "many"], "argument --examples: invalid int value"),
+        (["advise"], "the following arguments are required: data"),
+    ],
+)
+def test_advise_bad_input_exits_2_without_a_traceback(args, message):
+    result = _dlguide(*args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr

@@ -430,18 +430,26 @@ def test_math_renders_with_katex(visits: list[Visit]) -> None:
 def test_glossary_tooltips(
     visits: list[Visit], base_url: str, new_page: Callable[..., Any]
 ) -> None:
-    """Glossary terms are ``abbr[title]`` elements, and hovering one shows its tooltip."""
-    with_terms = [v for v in visits if v.abbreviations]
-    assert with_terms, "no page has an abbr[title] from docs/includes/abbreviations.md"
-    page = new_page()
-    page.goto(base_url + with_terms[0].url.lstrip("/"))
-    term = page.locator("abbr[title]").first
-    title = term.get_attribute("title") or ""
-    assert title.strip(), "a glossary term has an empty title"
-    term.hover()
-    tooltip = page.locator(".md-tooltip2--active")
-    tooltip.wait_for(state="visible")
-    assert title.strip() in tooltip.inner_text()
+    """Every page has glossary tooltips (``abbr[title]``), and hovering one shows it.
+
+    The tooltips come from ``dlguide/glossary/terms.toml`` through
+    ``docs/overrides/hooks/glossary.py``: Markdown pages and notebook pages get them in
+    different ways, so the hover is tried on one page of each kind.
+    """
+    without = [v.url for v in visits if not v.abbreviations]
+    assert not without, f"pages without a glossary tooltip (abbr[title]): {without}"
+    notebooks = [v for v in visits if v.url.startswith("projects/")]
+    for visit in [visits[0], *notebooks[:1]]:
+        page = new_page()
+        page.goto(base_url + visit.url.lstrip("/"))
+        term = page.locator("article abbr[title]").first
+        title = term.get_attribute("title") or ""
+        assert re.fullmatch(r"[^:]+: \S.*", title), f"{visit.url}: bad tooltip title {title!r}"
+        term.scroll_into_view_if_needed()
+        term.hover()
+        tooltip = page.locator(".md-tooltip2--active")
+        tooltip.wait_for(state="visible")
+        assert title.strip() in tooltip.inner_text(), visit.url
 
 
 @browser
@@ -512,3 +520,63 @@ def test_copy_button_copies_plain_code(base_url: str, new_page: Callable[..., An
     button.click()
     page.wait_for_function("() => navigator.clipboard.readText().then((t) => t.length > 0)")
     assert page.evaluate("navigator.clipboard.readText()") == copied
+
+
+@browser
+def test_completion_checklist_keeps_ticks_in_the_browser(
+    site: Site, base_url: str, new_page: Callable[..., Any]
+) -> None:
+    """The roadmap's checklist: ticks survive a reload and instant navigation; reset clears."""
+    page = new_page()
+    # Material's instant navigation only takes over links within site_url, so open the site
+    # there: requests to site_url are answered by the local server.
+    site_url = site.site_url or base_url
+    page.route(
+        f"{site_url}**",
+        lambda route: route.fulfill(
+            response=route.fetch(url=base_url + route.request.url[len(site_url) :])
+        ),
+    )
+    page.goto(site_url + "roadmap/")
+    checklist = page.locator(".dl-checklist")
+    boxes = checklist.locator(".task-list-item input[type=checkbox]")
+    progress = checklist.locator(".dl-checklist__progress")
+    total = boxes.count()
+    assert total >= 12, f"the checklist has only {total} items"
+
+    def shows(done: int) -> None:
+        text = f"{done} of {total} done"
+        page.wait_for_function(
+            "(text) => document.querySelector('.dl-checklist__progress')?.textContent === text",
+            arg=text,
+        )
+        assert progress.inner_text() == text
+
+    shows(0)
+    assert not any(boxes.nth(i).is_disabled() for i in range(total)), "boxes still disabled"
+    # The input is hidden under the drawn box (.task-list-indicator), which is what a reader
+    # clicks: force=True clicks at the input's position without asking for it to be on top.
+    boxes.nth(0).check(force=True)  # its text holds KaTeX math, which must not change its key
+    boxes.nth(4).check(force=True)
+    shows(2)
+
+    page.reload()
+    shows(2)
+    ticked = [i for i in range(total) if boxes.nth(i).is_checked()]
+    assert ticked == [0, 4], f"after a reload the ticked items are {ticked}"
+
+    # Instant navigation swaps the page without loading it: the script must run again.
+    page.wait_for_load_state("networkidle")
+    page.evaluate("window.dlguideSameDocument = true")
+    checklist.locator("a[href]").first.click()
+    page.wait_for_function("() => !location.pathname.endsWith('/roadmap/')")
+    page.go_back()
+    shows(2)
+    assert page.evaluate("window.dlguideSameDocument === true"), "the link reloaded the page"
+    assert boxes.nth(4).is_checked() and not boxes.nth(4).is_disabled()
+
+    checklist.locator("button.dl-checklist__reset").click()
+    shows(0)
+    page.reload()
+    shows(0)
+    assert not any(boxes.nth(i).is_checked() for i in range(total))

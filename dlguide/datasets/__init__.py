@@ -2,6 +2,9 @@
 
 Every loader follows the `keras.datasets` convention and returns
 `(x_train, y_train), (x_test, y_test)`, split deterministically by `seed`.
+The time-series loaders return `(dates, values)` in time order instead: cut
+them with `make_windows` and split them with `split_chronological`, never
+with a shuffle.
 Nothing here touches the network.
 
 Examples:
@@ -11,9 +14,17 @@ Examples:
     True
 """
 
+from ._images import load_textures
 from ._loaders import load_breast_cancer, load_diabetes, load_digits, load_mnist
 from ._registry import DatasetInfo, get_dataset_info, list_datasets
+from ._series import (
+    load_stock_prices,
+    load_unemployment,
+    make_windows,
+    split_chronological,
+)
 from ._split import split_train_test
+from ._text import load_imdb, load_text_corpus
 
 __all__ = [
     "DatasetInfo",
@@ -22,6 +33,13 @@ __all__ = [
     "load_breast_cancer",
     "load_diabetes",
     "load_digits",
+    "load_imdb",
     "load_mnist",
+    "load_stock_prices",
+    "load_text_corpus",
+    "load_textures",
+    "load_unemployment",
+    "make_windows",
+    "split_chronological",
     "split_train_test",
 ]

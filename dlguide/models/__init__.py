@@ -9,6 +9,24 @@ Examples:
     (None, 3)
 """
 
+from ._augment import augmentation
+from ._cnn import cnn
 from ._mlp import mlp
+from ._resnet import residual_block, resnet
+from ._rnn import cnn_lstm, rnn
+from ._text import char_language_model, text_classifier
+from ._transfer import transfer, unfreeze
 
-__all__ = ["mlp"]
+__all__ = [
+    "augmentation",
+    "char_language_model",
+    "cnn",
+    "cnn_lstm",
+    "mlp",
+    "residual_block",
+    "resnet",
+    "rnn",
+    "text_classifier",
+    "transfer",
+    "unfreeze",
+]

@@ -9,12 +9,26 @@ Examples:
 
 from ._activations import plot_activations
 from ._boundary import plot_decision_boundary
+from ._cnn import plot_augmentation_grid, plot_feature_maps, plot_filters
+from ._evaluation import plot_confusion_matrix, plot_misclassified
 from ._history import plot_history
+from ._images import plot_images
 from ._optimizers import plot_loss_surface_paths
+from ._roc import plot_roc_curve
+from ._sequence import plot_forecast, plot_gradient_norms
 
 __all__ = [
     "plot_activations",
+    "plot_augmentation_grid",
+    "plot_confusion_matrix",
     "plot_decision_boundary",
+    "plot_feature_maps",
+    "plot_filters",
+    "plot_forecast",
+    "plot_gradient_norms",
     "plot_history",
+    "plot_images",
     "plot_loss_surface_paths",
+    "plot_misclassified",
+    "plot_roc_curve",
 ]

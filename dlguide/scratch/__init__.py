@@ -32,6 +32,7 @@ from ._activations import (
     tanh,
     tanh_grad,
 )
+from ._conv import avg_pool2d, conv2d, conv_output_shape, corr2d, max_pool2d
 from ._gradcheck import numerical_gradient, relative_error
 from ._losses import (
     binary_crossentropy,
@@ -47,6 +48,7 @@ from ._losses import (
 from ._mlp import MLP, glorot_uniform
 from ._optimizers import SGD, Adagrad, Adam, AdamW, RMSprop
 from ._perceptron import Perceptron
+from ._rnn import GRUCell, LSTMCell, SimpleRNNCell
 
 __all__ = [
     # activations and their derivatives
@@ -79,6 +81,16 @@ __all__ = [
     "MLP",
     "Perceptron",
     "glorot_uniform",
+    # convolution and pooling
+    "avg_pool2d",
+    "conv2d",
+    "conv_output_shape",
+    "corr2d",
+    "max_pool2d",
+    # recurrent cells
+    "GRUCell",
+    "LSTMCell",
+    "SimpleRNNCell",
     # optimizers
     "SGD",
     "Adagrad",

@@ -1,0 +1,288 @@
+"""Recurrent builders: stacked SimpleRNN / LSTM / GRU, and the hybrid CNN + LSTM."""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from typing import Any
+
+import keras
+
+from .._validation import (
+    check_bool,
+    check_choice,
+    check_int_sequence,
+    check_positive_int,
+    check_rate,
+)
+from ._mlp import _check_activation
+
+_CELLS = {
+    "simple": keras.layers.SimpleRNN,
+    "lstm": keras.layers.LSTM,
+    "gru": keras.layers.GRU,
+}
+_LAYER_NAMES = {"simple": "simple_rnn", "lstm": "lstm", "gru": "gru"}
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _check_sequence_shape(value: Any, name: str, ranks: tuple[int, ...]) -> tuple[int | None, ...]:
+    """Return a shape whose first axis (time) may be None and other axes are positive ints."""
+    shape = (value,) if _is_int(value) else value
+    ok = (
+        isinstance(shape, Sequence)
+        and not isinstance(shape, str)
+        and len(shape) in ranks
+        and (shape[0] is None or (_is_int(shape[0]) and shape[0] > 0))
+        and all(_is_int(v) and v > 0 for v in shape[1:])
+    )
+    if not ok:
+        forms = {
+            1: "timesteps",
+            2: "(timesteps, features)",
+            3: "(timesteps, height, width)",
+            4: "(timesteps, height, width, channels)",
+        }
+        expected = " or ".join(forms[r] for r in ranks)
+        raise ValueError(
+            f"Expected an input shape {expected}, with positive integers (timesteps may be "
+            f"None). Received: {name}={value!r}"
+        )
+    return tuple(None if v is None else int(v) for v in shape)
+
+
+def _check_units(value: Any, name: str) -> tuple[int, ...]:
+    units = check_int_sequence(value, name)
+    if not units:
+        raise ValueError(
+            "Expected a positive integer or a non-empty sequence of positive integers. "
+            f"Received: {name}={value!r}"
+        )
+    return units
+
+
+def _check_name(name: Any) -> None:
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"Expected a non-empty string. Received: name={name!r}")
+
+
+def _univariate(inputs: Any, timesteps: int | None) -> Any:
+    """Give a `(batch, timesteps)` tensor a features axis of size 1."""
+    target = (-1, 1) if timesteps is None else (timesteps, 1)
+    return keras.layers.Reshape(target, name="add_features_axis")(inputs)
+
+
+def rnn(
+    input_shape: int | Sequence[int | None],
+    *,
+    cell: str = "lstm",
+    units: int | Sequence[int] = 32,
+    bidirectional: bool = False,
+    return_sequences: bool = False,
+    dropout: float = 0.0,
+    output_units: int = 1,
+    output_activation: str | None = None,
+    name: str = "rnn",
+) -> keras.Model:
+    """Build a recurrent network: one or more stacked recurrent layers and a `Dense` head.
+
+    The input is a batch of sequences of shape `(batch, timesteps, features)`.
+    A univariate series given as `timesteps` (or `(timesteps,)`) gets a
+    features axis of size 1. Every recurrent layer but the last returns its
+    whole sequence of hidden states, so the next layer has one input per time
+    step. The last one returns only its final hidden state (many-to-one: one
+    prediction per sequence), or, with `return_sequences=True`, every hidden
+    state, and the `Dense` head is then applied at every time step
+    (many-to-many: one prediction per step). `Dropout` follows each recurrent
+    layer when `dropout > 0`. The model is returned uncompiled.
+
+    Args:
+        input_shape: Shape of one sequence, `(timesteps, features)`, or
+            `timesteps` for a univariate series. `timesteps` may be `None`
+            (sequences of any length).
+        cell: The recurrent layer: `"simple"` (`SimpleRNN`), `"lstm"` or
+            `"gru"`.
+        units: Hidden units of the recurrent layer, or one number per
+            stacked layer, e.g. `(64, 32)`.
+        bidirectional: Wrap every recurrent layer in `Bidirectional`, which
+            runs a second copy backwards over the sequence and concatenates
+            the two hidden states (twice the features, twice the parameters).
+        return_sequences: `False` for many-to-one, `True` for many-to-many.
+        dropout: Dropout rate after each recurrent layer, in [0, 1).
+        output_units: Units of the `Dense` head: 1 for regression or binary
+            classification, the number of classes for softmax.
+        output_activation: Activation of the head: `None` (regression,
+            forecasting), `"sigmoid"` or `"softmax"`.
+        name: Name of the returned model.
+
+    Returns:
+        An uncompiled functional `keras.Model`.
+
+    Raises:
+        ValueError: If any argument is invalid.
+
+    Examples:
+        >>> from dlguide.models import rnn
+        >>> model = rnn((30, 1), cell="lstm", units=16)
+        >>> [layer.name for layer in model.layers]
+        ['input', 'lstm_1', 'output']
+        >>> model.output_shape, model.count_params()  # 4 * (16 * (16 + 1) + 16) + 17
+        ((None, 1), 1169)
+        >>> rnn((30, 1), units=(32, 16), return_sequences=True).output_shape
+        (None, 30, 1)
+        >>> rnn((None, 8), cell="gru", bidirectional=True, output_units=3,
+        ...     output_activation="softmax").output_shape
+        (None, 3)
+        >>> rnn((30, 1), cell="rnn")
+        Traceback (most recent call last):
+        ...
+        ValueError: Expected one of 'simple', 'lstm', 'gru'. Received: cell='rnn'
+    """
+    input_shape = _check_sequence_shape(input_shape, "input_shape", (1, 2))
+    cell = check_choice(cell, "cell", _CELLS)
+    units = _check_units(units, "units")
+    bidirectional = check_bool(bidirectional, "bidirectional")
+    return_sequences = check_bool(return_sequences, "return_sequences")
+    dropout = check_rate(dropout, "dropout")
+    output_units = check_positive_int(output_units, "output_units")
+    _check_activation(output_activation, "output_activation", allow_none=True)
+    _check_name(name)
+
+    inputs = keras.Input(shape=input_shape, name="input")
+    x = _univariate(inputs, input_shape[0]) if len(input_shape) == 1 else inputs
+    layer_class, base = _CELLS[cell], _LAYER_NAMES[cell]
+    for i, n in enumerate(units, start=1):
+        sequences = return_sequences or i < len(units)
+        if bidirectional:
+            layer = keras.layers.Bidirectional(
+                layer_class(n, return_sequences=sequences, name=f"{base}_{i}"),
+                name=f"bidirectional_{i}",
+            )
+        else:
+            layer = layer_class(n, return_sequences=sequences, name=f"{base}_{i}")
+        x = layer(x)
+        if dropout > 0:
+            x = keras.layers.Dropout(dropout, name=f"dropout_{i}")(x)
+    outputs = keras.layers.Dense(output_units, activation=output_activation, name="output")(x)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def cnn_lstm(
+    input_shape: int | Sequence[int | None],
+    *,
+    filters: int | Sequence[int] = 32,
+    kernel_size: int = 3,
+    pool_size: int = 2,
+    lstm_units: int | Sequence[int] = 32,
+    output_units: int = 1,
+    output_activation: str | None = None,
+    name: str = "cnn_lstm",
+) -> keras.Model:
+    """Build a hybrid CNN + LSTM: convolutions extract local features, an LSTM reads them in order.
+
+    For a series of shape `(timesteps, features)` (or `timesteps`, univariate)
+    the front is `Conv1D` + `MaxPooling1D` blocks along the time axis: each
+    block looks at `kernel_size` neighbouring steps and pooling shortens the
+    sequence by `pool_size`, so the LSTM runs over fewer, richer steps. For a
+    sequence of images `(timesteps, height, width[, channels])` (e.g. video
+    frames) the same `Conv2D` + `MaxPooling2D` blocks are applied to every
+    frame with `TimeDistributed`, each frame is flattened to a feature vector
+    and the LSTM reads the frames in order. A `Dense` head follows the last
+    LSTM. Convolutions use `padding="same"` and ReLU. The model is returned
+    uncompiled.
+
+    Args:
+        input_shape: `(timesteps, features)` or `timesteps` for a series;
+            `(timesteps, height, width)` or `(timesteps, height, width,
+            channels)` for a sequence of images. `timesteps` may be `None`.
+        filters: Filters of the convolution, or one number per conv block.
+        kernel_size: Size of the convolution window (steps, or pixels per
+            side).
+        pool_size: Pooling factor after each convolution.
+        lstm_units: Units of the LSTM, or one number per stacked LSTM.
+        output_units: Units of the `Dense` head.
+        output_activation: Activation of the head: `None` (regression),
+            `"sigmoid"` or `"softmax"`.
+        name: Name of the returned model.
+
+    Returns:
+        An uncompiled functional `keras.Model`.
+
+    Raises:
+        ValueError: If any argument is invalid, or pooling would shrink the
+            time axis (or a frame) to nothing.
+
+    Examples:
+        >>> from dlguide.models import cnn_lstm
+        >>> model = cnn_lstm((48, 1), filters=16, lstm_units=8)
+        >>> [layer.name for layer in model.layers]
+        ['input', 'conv_1', 'pool_1', 'lstm_1', 'output']
+        >>> model.get_layer("pool_1").output.shape  # 48 steps pooled by 2
+        (None, 24, 16)
+        >>> model.output_shape
+        (None, 1)
+        >>> video = cnn_lstm((10, 32, 32, 3), filters=(8, 16), lstm_units=16,
+        ...                  output_units=5, output_activation="softmax")
+        >>> video.get_layer("flatten").output.shape  # per frame: 8 x 8 x 16
+        (None, 10, 1024)
+        >>> video.output_shape
+        (None, 5)
+        >>> cnn_lstm((4, 1), filters=(8, 8, 8))
+        Traceback (most recent call last):
+        ...
+        ValueError: Expected pooling to leave at least one time step, but 3 poolings by 2 shrink 4 steps to 0. Use fewer filters blocks or a smaller pool_size. Received: input_shape=(4, 1)
+    """
+    input_shape = _check_sequence_shape(input_shape, "input_shape", (1, 2, 3, 4))
+    filters = _check_units(filters, "filters")
+    kernel_size = check_positive_int(kernel_size, "kernel_size")
+    pool_size = check_positive_int(pool_size, "pool_size")
+    lstm_units = _check_units(lstm_units, "lstm_units")
+    output_units = check_positive_int(output_units, "output_units")
+    _check_activation(output_activation, "output_activation", allow_none=True)
+    _check_name(name)
+
+    images = len(input_shape) >= 3
+    shrink = pool_size ** len(filters)
+    if images:
+        too_small = [s for s in input_shape[1:3] if s // shrink == 0]
+        if too_small:
+            raise ValueError(
+                f"Expected pooling to leave at least one pixel per side, but {len(filters)} "
+                f"poolings by {pool_size} shrink {too_small[0]} pixels to 0. Use fewer "
+                f"filters blocks or a smaller pool_size. Received: input_shape={input_shape!r}"
+            )
+    elif input_shape[0] is not None and input_shape[0] // shrink == 0:
+        raise ValueError(
+            f"Expected pooling to leave at least one time step, but {len(filters)} poolings "
+            f"by {pool_size} shrink {input_shape[0]} steps to 0. Use fewer filters blocks or "
+            f"a smaller pool_size. Received: input_shape={input_shape!r}"
+        )
+
+    inputs = keras.Input(shape=input_shape, name="input")
+    x = inputs
+    if len(input_shape) == 1:
+        x = _univariate(x, input_shape[0])
+    elif len(input_shape) == 3:
+        steps = -1 if input_shape[0] is None else input_shape[0]
+        x = keras.layers.Reshape((steps, *input_shape[1:], 1), name="add_channels_axis")(x)
+    layers = keras.layers
+    for i, f in enumerate(filters, start=1):
+        if images:
+            conv = layers.Conv2D(f, kernel_size, padding="same", activation="relu")
+            x = layers.TimeDistributed(conv, name=f"conv_{i}")(x)
+            x = layers.TimeDistributed(layers.MaxPooling2D(pool_size), name=f"pool_{i}")(x)
+        else:
+            conv = layers.Conv1D(
+                f, kernel_size, padding="same", activation="relu", name=f"conv_{i}"
+            )
+            x = conv(x)
+            x = layers.MaxPooling1D(pool_size, name=f"pool_{i}")(x)
+    if images:
+        x = layers.TimeDistributed(layers.Flatten(), name="flatten")(x)
+    for i, n in enumerate(lstm_units, start=1):
+        x = layers.LSTM(n, return_sequences=i < len(lstm_units), name=f"lstm_{i}")(x)
+    outputs = layers.Dense(output_units, activation=output_activation, name="output")(x)
+    return keras.Model(inputs, outputs, name=name)

@@ -1,0 +1,276 @@
+"""Text builders: a review-style text classifier and a character-level language model."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import keras
+
+from .._validation import (
+    check_bool,
+    check_choice,
+    check_int_sequence,
+    check_positive_int,
+    check_rate,
+)
+
+_RECURRENT = {
+    "lstm": keras.layers.LSTM,
+    "gru": keras.layers.GRU,
+    "simple": keras.layers.SimpleRNN,
+}
+_LAYER_NAMES = {"simple": "simple_rnn", "lstm": "lstm", "gru": "gru"}
+
+
+def _check_name(name: Any) -> None:
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"Expected a non-empty string. Received: name={name!r}")
+
+
+def _check_sequence_length(value: Any) -> int | None:
+    return None if value is None else check_positive_int(value, "sequence_length")
+
+
+def _recurrent_stack(
+    x: Any,
+    cell: str,
+    units: tuple[int, ...],
+    *,
+    bidirectional: bool,
+    dropout: float,
+    last_returns_sequences: bool,
+) -> Any:
+    layer_class, base = _RECURRENT[cell], _LAYER_NAMES[cell]
+    for i, n in enumerate(units, start=1):
+        sequences = last_returns_sequences or i < len(units)
+        layer = layer_class(n, return_sequences=sequences, name=f"{base}_{i}")
+        if bidirectional:
+            layer = keras.layers.Bidirectional(layer, name=f"bidirectional_{i}")
+        x = layer(x)
+        if dropout > 0:
+            x = keras.layers.Dropout(dropout, name=f"dropout_{i}")(x)
+    return x
+
+
+def text_classifier(
+    vocabulary_size: int,
+    sequence_length: int | None = None,
+    *,
+    vectorizer: Any = None,
+    embedding_dim: int = 32,
+    body: str = "pooled",
+    units: int | Sequence[int] = (),
+    bidirectional: bool = False,
+    dropout: float = 0.0,
+    num_classes: int = 1,
+    name: str = "text_classifier",
+) -> keras.Model:
+    """Build a text classifier: token ids, an embedding, a pooled or recurrent body, a head.
+
+    The model reads each text as a sequence of integer token ids (0 is
+    padding, as produced by `keras.layers.TextVectorization`), looks up a
+    learned vector per token (`Embedding`, with padding masked) and reduces
+    the sequence to one vector:
+
+    - `body="pooled"`: the average of the token vectors
+      (`GlobalAveragePooling1D`), a bag of words with learned word vectors;
+      fast, and order-blind. `units` adds `Dense` ReLU layers after it.
+    - `body="lstm"`, `"gru"` or `"simple"`: recurrent layers that read the
+      tokens in order (`units` per stacked layer, 32 if not given),
+      optionally `bidirectional`.
+
+    `Dropout` follows the body (and each hidden layer) when `dropout > 0`.
+    The head is 1 sigmoid unit for `num_classes=1` (binary, e.g. sentiment)
+    and a softmax over `num_classes` otherwise.
+
+    To classify raw strings, pass an adapted `TextVectorization` layer as
+    `vectorizer`: it becomes the first layer and the model takes strings (a
+    1-D object array of them, as `dlguide.load_imdb` returns).
+    That layer runs on TensorFlow, so such a model works with the TensorFlow
+    backend only; with any backend you can instead call the vectorizer on
+    the texts first and feed the ids to a model built without it.
+
+    Args:
+        vocabulary_size: Number of token ids, including 0 (padding) and 1
+            (out of vocabulary) of `TextVectorization`.
+        sequence_length: Tokens per text, or `None` for any length.
+        vectorizer: Optional adapted `keras.layers.TextVectorization` whose
+            vocabulary has at most `vocabulary_size` tokens.
+        embedding_dim: Size of each token vector.
+        body: `"pooled"`, `"lstm"`, `"gru"` or `"simple"`.
+        units: For `"pooled"`, the units of the `Dense` layers after pooling
+            (may be empty); for a recurrent body, the units of each stacked
+            recurrent layer.
+        bidirectional: Wrap each recurrent layer in `Bidirectional` (recurrent
+            bodies only).
+        dropout: Dropout rate, in [0, 1).
+        num_classes: 1 for binary classification (sigmoid), else the number
+            of classes (softmax).
+        name: Name of the returned model.
+
+    Returns:
+        An uncompiled functional `keras.Model`.
+
+    Raises:
+        ValueError: If any argument is invalid.
+
+    Examples:
+        >>> import numpy as np
+        >>> from dlguide.models import text_classifier
+        >>> model = text_classifier(10_000, 200, embedding_dim=16)
+        >>> [layer.name for layer in model.layers]
+        ['input', 'embedding', 'pooling', 'output']
+        >>> model.output_shape, model.count_params()  # 10000 * 16 + 16 + 1
+        ((None, 1), 160017)
+        >>> lstm = text_classifier(10_000, 200, body="lstm", units=16, bidirectional=True)
+        >>> lstm.get_layer("bidirectional_1").output.shape  # forward + backward states
+        (None, 32)
+        >>> ids = np.array([[5, 42, 7, 0, 0]])  # one padded text of 5 token ids
+        >>> text_classifier(100, body="gru", units=8, num_classes=3).predict(ids, verbose=0).shape
+        (1, 3)
+        >>> text_classifier(10_000, body="transformer")
+        Traceback (most recent call last):
+        ...
+        ValueError: Expected one of 'pooled', 'lstm', 'gru', 'simple'. Received: body='transformer'
+    """
+    vocabulary_size = check_positive_int(vocabulary_size, "vocabulary_size")
+    sequence_length = _check_sequence_length(sequence_length)
+    embedding_dim = check_positive_int(embedding_dim, "embedding_dim")
+    body = check_choice(body, "body", ("pooled", *_RECURRENT))
+    units = check_int_sequence(units, "units")
+    bidirectional = check_bool(bidirectional, "bidirectional")
+    dropout = check_rate(dropout, "dropout")
+    num_classes = check_positive_int(num_classes, "num_classes")
+    _check_name(name)
+    if body == "pooled" and bidirectional:
+        raise ValueError(
+            "Expected bidirectional=False with body='pooled' (only recurrent bodies read "
+            "the text in a direction). Received: bidirectional=True"
+        )
+    if vectorizer is not None:
+        if not isinstance(vectorizer, keras.layers.TextVectorization):
+            raise ValueError(
+                "Expected an adapted keras.layers.TextVectorization or None. "
+                f"Received: vectorizer={vectorizer!r}"
+            )
+        if vectorizer.vocabulary_size() > vocabulary_size:
+            raise ValueError(
+                f"Expected a vectorizer with at most vocabulary_size={vocabulary_size} tokens. "
+                f"Received: vectorizer with {vectorizer.vocabulary_size()} tokens"
+            )
+
+    if vectorizer is None:
+        inputs = keras.Input(shape=(sequence_length,), dtype="int32", name="input")
+        x = inputs
+    else:
+        inputs = keras.Input(shape=(), dtype="string", name="input")
+        x = vectorizer(inputs)
+    x = keras.layers.Embedding(vocabulary_size, embedding_dim, mask_zero=True, name="embedding")(x)
+    if body == "pooled":
+        x = keras.layers.GlobalAveragePooling1D(name="pooling")(x)
+        if dropout > 0:
+            x = keras.layers.Dropout(dropout, name="dropout")(x)
+        for i, n in enumerate(units, start=1):
+            x = keras.layers.Dense(n, activation="relu", name=f"hidden_{i}")(x)
+            if dropout > 0:
+                x = keras.layers.Dropout(dropout, name=f"dropout_hidden_{i}")(x)
+    else:
+        x = _recurrent_stack(
+            x,
+            body,
+            units or (32,),
+            bidirectional=bidirectional,
+            dropout=dropout,
+            last_returns_sequences=False,
+        )
+    if num_classes == 1:
+        outputs = keras.layers.Dense(1, activation="sigmoid", name="output")(x)
+    else:
+        outputs = keras.layers.Dense(num_classes, activation="softmax", name="output")(x)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def char_language_model(
+    vocabulary_size: int,
+    *,
+    sequence_length: int | None = None,
+    embedding_dim: int = 16,
+    cell: str = "lstm",
+    units: int | Sequence[int] = 128,
+    dropout: float = 0.0,
+    output_activation: str | None = "softmax",
+    name: str = "char_language_model",
+) -> keras.Model:
+    """Build a character-level language model: predict the next character at every step.
+
+    The input is a sequence of character ids of shape `(batch, steps)`. Each
+    id is embedded, stacked recurrent layers read the sequence left to right
+    (they never see a later character), and a `Dense` layer gives, at every
+    step `t`, a distribution over the character at `t + 1` (many-to-many).
+    Train it with `sparse_categorical_crossentropy` on inputs `ids[:-1]` and
+    targets `ids[1:]` (see `dlguide.text.shifted_sequences`); the exponential
+    of that loss is the perplexity.
+
+    Args:
+        vocabulary_size: Number of distinct characters (ids 0 to
+            `vocabulary_size - 1`).
+        sequence_length: Steps per training sequence, or `None` (any length,
+            which also lets the model generate from prompts of any length).
+        embedding_dim: Size of each character vector.
+        cell: `"lstm"`, `"gru"` or `"simple"`.
+        units: Units of the recurrent layer, or one number per stacked layer.
+        dropout: Dropout rate after each recurrent layer, in [0, 1).
+        output_activation: `"softmax"` (probabilities, the default) or `None`
+            (logits; train with `from_logits=True`).
+        name: Name of the returned model.
+
+    Returns:
+        An uncompiled functional `keras.Model` with output shape
+        `(batch, steps, vocabulary_size)`.
+
+    Raises:
+        ValueError: If any argument is invalid.
+
+    Examples:
+        >>> import numpy as np
+        >>> from dlguide.models import char_language_model
+        >>> model = char_language_model(49, units=64)
+        >>> [layer.name for layer in model.layers]
+        ['input', 'embedding', 'lstm_1', 'output']
+        >>> model.output_shape
+        (None, None, 49)
+        >>> model.count_params()  # 49*16 + 4*(64*(16+64) + 64) + 64*49 + 49
+        24705
+        >>> probabilities = model.predict(np.array([[3, 1, 4, 1, 5]]), verbose=0)
+        >>> probabilities.shape, bool(np.allclose(probabilities.sum(axis=-1), 1, atol=1e-5))
+        ((1, 5, 49), True)
+        >>> char_language_model(49, cell="transformer")
+        Traceback (most recent call last):
+        ...
+        ValueError: Expected one of 'lstm', 'gru', 'simple'. Received: cell='transformer'
+    """
+    vocabulary_size = check_positive_int(vocabulary_size, "vocabulary_size")
+    sequence_length = _check_sequence_length(sequence_length)
+    embedding_dim = check_positive_int(embedding_dim, "embedding_dim")
+    cell = check_choice(cell, "cell", _RECURRENT)
+    checked_units = check_int_sequence(units, "units")
+    if not checked_units:
+        raise ValueError(
+            "Expected a positive integer or a non-empty sequence of positive integers. "
+            f"Received: units={units!r}"
+        )
+    dropout = check_rate(dropout, "dropout")
+    if output_activation not in ("softmax", None):
+        raise ValueError(
+            f"Expected 'softmax' or None. Received: output_activation={output_activation!r}"
+        )
+    _check_name(name)
+
+    inputs = keras.Input(shape=(sequence_length,), dtype="int32", name="input")
+    x = keras.layers.Embedding(vocabulary_size, embedding_dim, name="embedding")(inputs)
+    x = _recurrent_stack(
+        x, cell, checked_units, bidirectional=False, dropout=dropout, last_returns_sequences=True
+    )
+    outputs = keras.layers.Dense(vocabulary_size, activation=output_activation, name="output")(x)
+    return keras.Model(inputs, outputs, name=name)
