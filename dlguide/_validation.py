@@ -195,3 +195,10 @@ def check_int_pair(value: Any, name: str) -> tuple[int, int]:
             f"Expected a positive integer or a pair of positive integers. {_received(name, value)}"
         )
     return int(pair[0]), int(pair[1])
+
+
+def check_non_empty_str(value: Any, name: str) -> str:
+    """Return `value` if it is a non-empty string (e.g. a model's `name`)."""
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"Expected a non-empty string. {_received(name, value)}")
+    return value

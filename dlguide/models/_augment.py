@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import keras
 
-from .._validation import _is_int, check_choice, check_rate
-from ._cnn import _check_name
+from .._validation import _is_int, check_choice, check_non_empty_str, check_rate
 
 _FLIPS = (None, "horizontal", "vertical", "horizontal_and_vertical")
 _FILL_MODES = ("reflect", "wrap", "constant", "nearest")
@@ -77,7 +76,7 @@ def augmentation(
     fill_mode = check_choice(fill_mode, "fill_mode", _FILL_MODES)
     if seed is not None and (not _is_int(seed) or seed < 0):
         raise ValueError(f"Expected a non-negative integer or None. Received: seed={seed!r}")
-    name = _check_name(name)
+    name = check_non_empty_str(name, "name")
 
     def next_seed() -> int | None:
         nonlocal seed

@@ -12,6 +12,7 @@ from .._validation import (
     check_choice,
     check_int_pair,
     check_int_sequence,
+    check_non_empty_str,
     check_positive_int,
     check_rate,
     check_shape,
@@ -22,12 +23,6 @@ from ._mlp import _check_activation
 _POOLINGS = ("max", "average", None)
 _HEADS = ("flatten", "global_average")
 _PADDINGS = ("valid", "same")
-
-
-def _check_name(name: object) -> str:
-    if not isinstance(name, str) or not name:
-        raise ValueError(f"Expected a non-empty string. Received: name={name!r}")
-    return name
 
 
 def _check_image_shape(input_shape: object) -> tuple[int, int, int]:
@@ -164,7 +159,7 @@ def cnn(
     dense_units = check_int_sequence(dense_units, "dense_units")
     _check_activation(activation, "activation", allow_none=False)
     rescale = _check_rescale(rescale)
-    name = _check_name(name)
+    name = check_non_empty_str(name, "name")
 
     # Walk the spatial shape first, so that a too-small image is a clear error.
     size = image_shape[:2]

@@ -8,6 +8,7 @@ import keras
 
 from .._validation import (
     check_int_sequence,
+    check_non_empty_str,
     check_positive_int,
     check_rate,
     check_shape,
@@ -85,8 +86,7 @@ def mlp(
     dropout = check_rate(dropout, "dropout")
     output_units = check_positive_int(output_units, "output_units")
     _check_activation(output_activation, "output_activation", allow_none=True)
-    if not isinstance(name, str) or not name:
-        raise ValueError(f"Expected a non-empty string. Received: name={name!r}")
+    name = check_non_empty_str(name, "name")
 
     inputs = keras.Input(shape=input_shape, name="input")
     x = inputs

@@ -6,8 +6,14 @@ from collections.abc import Sequence
 
 import keras
 
-from .._validation import check_bool, check_int_pair, check_int_sequence, check_positive_int
-from ._cnn import _check_image_shape, _check_name, _check_rescale, _classifier, _image_input
+from .._validation import (
+    check_bool,
+    check_int_pair,
+    check_int_sequence,
+    check_non_empty_str,
+    check_positive_int,
+)
+from ._cnn import _check_image_shape, _check_rescale, _classifier, _image_input
 
 
 def _conv_bn_relu_names(name: str | None) -> dict[str, str | None]:
@@ -75,7 +81,7 @@ def residual_block(
     batch_norm = check_bool(batch_norm, "batch_norm")
     use_skip = check_bool(use_skip, "use_skip")
     if name is not None:
-        name = _check_name(name)
+        name = check_non_empty_str(name, "name")
     n = _conv_bn_relu_names(name)
 
     y = keras.layers.Conv2D(
@@ -163,7 +169,7 @@ def resnet(
     use_skip = check_bool(use_skip, "use_skip")
     batch_norm = check_bool(batch_norm, "batch_norm")
     rescale = _check_rescale(rescale)
-    name = _check_name(name)
+    name = check_non_empty_str(name, "name")
     min_size = 2 ** (len(stage_filters) - 1)
     if min(image_shape[:2]) < min_size:
         raise ValueError(

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 from typing import Any
 
 import keras
 
 from .._validation import (
+    _is_int,
     check_bool,
     check_choice,
     check_int_sequence,
+    check_non_empty_str,
     check_positive_int,
     check_rate,
 )
@@ -23,10 +24,6 @@ _CELLS = {
     "gru": keras.layers.GRU,
 }
 _LAYER_NAMES = {"simple": "simple_rnn", "lstm": "lstm", "gru": "gru"}
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 def _check_sequence_shape(value: Any, name: str, ranks: tuple[int, ...]) -> tuple[int | None, ...]:
@@ -64,9 +61,26 @@ def _check_units(value: Any, name: str) -> tuple[int, ...]:
     return units
 
 
-def _check_name(name: Any) -> None:
-    if not isinstance(name, str) or not name:
-        raise ValueError(f"Expected a non-empty string. Received: name={name!r}")
+def _recurrent_stack(
+    x: Any,
+    cell: str,
+    units: tuple[int, ...],
+    *,
+    bidirectional: bool,
+    dropout: float,
+    last_returns_sequences: bool,
+) -> Any:
+    """Stack `len(units)` recurrent layers (each optionally bidirectional, then dropout)."""
+    layer_class, base = _CELLS[cell], _LAYER_NAMES[cell]
+    for i, n in enumerate(units, start=1):
+        sequences = last_returns_sequences or i < len(units)
+        layer = layer_class(n, return_sequences=sequences, name=f"{base}_{i}")
+        if bidirectional:
+            layer = keras.layers.Bidirectional(layer, name=f"bidirectional_{i}")
+        x = layer(x)
+        if dropout > 0:
+            x = keras.layers.Dropout(dropout, name=f"dropout_{i}")(x)
+    return x
 
 
 def _univariate(inputs: Any, timesteps: int | None) -> Any:
@@ -149,23 +163,18 @@ def rnn(
     dropout = check_rate(dropout, "dropout")
     output_units = check_positive_int(output_units, "output_units")
     _check_activation(output_activation, "output_activation", allow_none=True)
-    _check_name(name)
+    check_non_empty_str(name, "name")
 
     inputs = keras.Input(shape=input_shape, name="input")
     x = _univariate(inputs, input_shape[0]) if len(input_shape) == 1 else inputs
-    layer_class, base = _CELLS[cell], _LAYER_NAMES[cell]
-    for i, n in enumerate(units, start=1):
-        sequences = return_sequences or i < len(units)
-        if bidirectional:
-            layer = keras.layers.Bidirectional(
-                layer_class(n, return_sequences=sequences, name=f"{base}_{i}"),
-                name=f"bidirectional_{i}",
-            )
-        else:
-            layer = layer_class(n, return_sequences=sequences, name=f"{base}_{i}")
-        x = layer(x)
-        if dropout > 0:
-            x = keras.layers.Dropout(dropout, name=f"dropout_{i}")(x)
+    x = _recurrent_stack(
+        x,
+        cell,
+        units,
+        bidirectional=bidirectional,
+        dropout=dropout,
+        last_returns_sequences=return_sequences,
+    )
     outputs = keras.layers.Dense(output_units, activation=output_activation, name="output")(x)
     return keras.Model(inputs, outputs, name=name)
 
@@ -242,7 +251,7 @@ def cnn_lstm(
     lstm_units = _check_units(lstm_units, "lstm_units")
     output_units = check_positive_int(output_units, "output_units")
     _check_activation(output_activation, "output_activation", allow_none=True)
-    _check_name(name)
+    check_non_empty_str(name, "name")
 
     images = len(input_shape) >= 3
     shrink = pool_size ** len(filters)

@@ -11,46 +11,18 @@ from .._validation import (
     check_bool,
     check_choice,
     check_int_sequence,
+    check_non_empty_str,
     check_positive_int,
     check_rate,
 )
+from ._rnn import _recurrent_stack
 
-_RECURRENT = {
-    "lstm": keras.layers.LSTM,
-    "gru": keras.layers.GRU,
-    "simple": keras.layers.SimpleRNN,
-}
-_LAYER_NAMES = {"simple": "simple_rnn", "lstm": "lstm", "gru": "gru"}
-
-
-def _check_name(name: Any) -> None:
-    if not isinstance(name, str) or not name:
-        raise ValueError(f"Expected a non-empty string. Received: name={name!r}")
+# The recurrent cells, in the order the error messages list them.
+_RECURRENT = ("lstm", "gru", "simple")
 
 
 def _check_sequence_length(value: Any) -> int | None:
     return None if value is None else check_positive_int(value, "sequence_length")
-
-
-def _recurrent_stack(
-    x: Any,
-    cell: str,
-    units: tuple[int, ...],
-    *,
-    bidirectional: bool,
-    dropout: float,
-    last_returns_sequences: bool,
-) -> Any:
-    layer_class, base = _RECURRENT[cell], _LAYER_NAMES[cell]
-    for i, n in enumerate(units, start=1):
-        sequences = last_returns_sequences or i < len(units)
-        layer = layer_class(n, return_sequences=sequences, name=f"{base}_{i}")
-        if bidirectional:
-            layer = keras.layers.Bidirectional(layer, name=f"bidirectional_{i}")
-        x = layer(x)
-        if dropout > 0:
-            x = keras.layers.Dropout(dropout, name=f"dropout_{i}")(x)
-    return x
 
 
 def text_classifier(
@@ -142,7 +114,7 @@ def text_classifier(
     bidirectional = check_bool(bidirectional, "bidirectional")
     dropout = check_rate(dropout, "dropout")
     num_classes = check_positive_int(num_classes, "num_classes")
-    _check_name(name)
+    check_non_empty_str(name, "name")
     if body == "pooled" and bidirectional:
         raise ValueError(
             "Expected bidirectional=False with body='pooled' (only recurrent bodies read "
@@ -265,7 +237,7 @@ def char_language_model(
         raise ValueError(
             f"Expected 'softmax' or None. Received: output_activation={output_activation!r}"
         )
-    _check_name(name)
+    check_non_empty_str(name, "name")
 
     inputs = keras.Input(shape=(sequence_length,), dtype="int32", name="input")
     x = keras.layers.Embedding(vocabulary_size, embedding_dim, name="embedding")(inputs)

@@ -9,11 +9,12 @@ import keras
 from .._validation import (
     check_bool,
     check_int_sequence,
+    check_non_empty_str,
     check_non_negative_int,
     check_positive_int,
     check_rate,
 )
-from ._cnn import _check_name, _classifier
+from ._cnn import _classifier
 
 
 def _check_model(model: object, name: str) -> keras.Model:
@@ -118,7 +119,7 @@ def transfer(
     trainable = check_bool(trainable, "trainable")
     dense_units = check_int_sequence(dense_units, "dense_units")
     dropout = check_rate(dropout, "dropout")
-    name = _check_name(name)
+    name = check_non_empty_str(name, "name")
 
     features = keras.Model(
         backbone.inputs[0], _feature_tensor(backbone, feature_layer), name="backbone"

@@ -7,7 +7,12 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_bool, check_non_negative_float, check_positive_int
+from .._validation import (
+    check_bool,
+    check_non_empty_str,
+    check_non_negative_float,
+    check_positive_int,
+)
 from ._vocabulary import CharVocabulary
 
 
@@ -208,8 +213,7 @@ def generate(
         raise ValueError(
             f"Expected a dlguide.text.CharVocabulary. Received: vocabulary={vocabulary!r}"
         )
-    if not isinstance(prompt, str) or not prompt:
-        raise ValueError(f"Expected a non-empty string. Received: prompt={prompt!r}")
+    prompt = check_non_empty_str(prompt, "prompt")
     ids = list(vocabulary.encode(prompt))
     num_chars = check_positive_int(num_chars, "num_chars")
     temperature = check_non_negative_float(temperature, "temperature")
