@@ -3,9 +3,11 @@
 Importing `dlguide` is cheap: it does not import Keras or TensorFlow. Each
 subpackage is loaded the first time one of its names is used. The names of
 `dlguide.datasets`, `dlguide.models` and `dlguide.plots` are also available at
-the top level, e.g. `dlguide.load_mnist` or `dlguide.mlp`; the NumPy
-implementations stay under `dlguide.scratch` and the exercise checker under
-`dlguide.exercises`.
+the top level, e.g. `dlguide.load_mnist` or `dlguide.mlp`. The other
+subpackages keep their namespace: `dlguide.scratch` (NumPy implementations),
+`dlguide.exercises`, `dlguide.vision` (OpenCV), `dlguide.text` (character
+models: sampling, perplexity), `dlguide.metrics`, `dlguide.glossary` and
+`dlguide.advise`.
 
 Examples:
     >>> import dlguide
