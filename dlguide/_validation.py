@@ -142,21 +142,44 @@ def check_real(value: Any, name: str) -> float:
 # --- added for dlguide.scratch perceptron and MLP (engineer A) ---
 
 
-def check_features(value: Any, name: str, num_features: int) -> Any:
-    """Return `value` as a float64 NumPy array of shape (batch_size, num_features), all finite."""
+def check_array(
+    value: Any,
+    name: str,
+    expected: str,
+    *,
+    ndims: Iterable[int],
+    shape_ok: Any = None,
+    dtype: Any = "float64",
+) -> Any:
+    """Return `value` as a finite, non-empty NumPy array with one of `ndims` axes.
+
+    `expected` starts the message ("Expected a 2-D array of finite numbers.");
+    `shape_ok(shape)`, if given, is a further check of the shape.
+    """
     import numpy as np  # here, so that `import dlguide` stays cheap
 
-    expected = f"Expected a 2-D array of finite numbers of shape (batch_size, {num_features})."
     try:
-        array = np.asarray(value, dtype=np.float64)
+        array = np.asarray(value, dtype=dtype)
     except (TypeError, ValueError):
         raise ValueError(f"{expected} {_received(name, value)}") from None
-    if array.ndim != 2 or array.shape[0] == 0 or array.shape[1] != num_features:
+    if (
+        array.ndim not in tuple(ndims)
+        or 0 in array.shape
+        or (shape_ok is not None and not shape_ok(array.shape))
+    ):
         raise ValueError(f"{expected} Received: {name}.shape={array.shape}")
     if not np.all(np.isfinite(array)):
         bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
         raise ValueError(f"{expected} Received: {name} with {bad} NaN or infinite entries")
     return array
+
+
+def check_features(value: Any, name: str, num_features: int) -> Any:
+    """Return `value` as a float64 NumPy array of shape (batch_size, num_features), all finite."""
+    expected = f"Expected a 2-D array of finite numbers of shape (batch_size, {num_features})."
+    return check_array(
+        value, name, expected, ndims=(2,), shape_ok=lambda shape: shape[1] == num_features
+    )
 
 
 def lookup(table: Mapping[str, T], name: Any, what: str) -> T:

@@ -179,7 +179,7 @@ def test_exported_from_scratch():
         (lambda: LSTMCell(2, 3).forward(np.zeros((5, 2))), r"Received: X.shape=\(5, 2\)"),
         (
             lambda: SimpleRNNCell(1, 2).forward([[[np.nan]]]),
-            "Received: X with NaN or infinite entries",
+            "Received: X with 1 NaN or infinite entries",
         ),
         (
             lambda: SimpleRNNCell(1, 2).forward(np.zeros((4, 5, 1)), np.zeros((3, 2))),

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_choice, check_non_negative_int, check_positive_int
+from .._validation import check_array, check_choice, check_non_negative_int, check_positive_int
 from ._loaders import _package_file
 from ._split import _num_test
 
@@ -129,15 +129,7 @@ def load_unemployment() -> tuple[np.ndarray, np.ndarray]:
 
 def _as_series(series: Any) -> np.ndarray:
     expected = "Expected a 1-D or 2-D array of finite numbers (time along the first axis)."
-    try:
-        array = np.asarray(series, dtype=np.float32)
-    except (TypeError, ValueError):
-        raise ValueError(f"{expected} Received: series={series!r}") from None
-    if array.ndim not in (1, 2) or 0 in array.shape:
-        raise ValueError(f"{expected} Received: series.shape={array.shape}")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{expected} Received: series with NaN or infinite entries")
-    return array
+    return check_array(series, "series", expected, ndims=(1, 2), dtype=np.float32)
 
 
 def make_windows(

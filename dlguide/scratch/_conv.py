@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import _is_int, check_choice, check_int_pair
+from .._validation import _is_int, check_array, check_choice, check_int_pair
 
 _PADDINGS = ("valid", "same")
 
@@ -31,14 +31,7 @@ def _as_images(X: Any, name: str) -> tuple[np.ndarray, bool]:
         "Expected a 4-D array (batch, height, width, channels) or a 3-D array "
         "(height, width, channels) of finite numbers."
     )
-    try:
-        array = np.asarray(X, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"{expected} Received: {name}={X!r}") from None
-    if array.ndim not in (3, 4) or 0 in array.shape:
-        raise ValueError(f"{expected} Received: {name}.shape={array.shape}")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{expected} Received: {name} with NaN or infinite entries")
+    array = check_array(X, name, expected, ndims=(3, 4))
     single = array.ndim == 3
     return (array[None] if single else array), single
 

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .._validation import check_bool, check_non_negative_int, check_positive_int
+from .._validation import check_array, check_bool, check_non_negative_int, check_positive_int
 from ._activations import sigmoid
 from ._mlp import glorot_uniform
 
@@ -28,18 +28,13 @@ def _orthogonal(n: int, rng: np.random.Generator) -> np.ndarray:
 def _as_array(value: Any, name: str, shape: tuple[int | None, ...], wanted: str) -> np.ndarray:
     """Return `value` as a finite float64 array of `shape` (None: any size > 0)."""
     expected = f"Expected an array of finite numbers of shape {wanted}."
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"{expected} Received: {name}={value!r}") from None
-    if array.ndim != len(shape) or any(
-        (s is None and n == 0) or (s is not None and n != s)
-        for n, s in zip(array.shape, shape, strict=True)
-    ):
-        raise ValueError(f"{expected} Received: {name}.shape={array.shape}")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{expected} Received: {name} with NaN or infinite entries")
-    return array
+    return check_array(
+        value,
+        name,
+        expected,
+        ndims=(len(shape),),
+        shape_ok=lambda got: all(s is None or n == s for n, s in zip(got, shape, strict=True)),
+    )
 
 
 class _RecurrentCell:
