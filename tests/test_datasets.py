@@ -21,7 +21,8 @@ LOADERS = {
 @pytest.mark.filterwarnings("ignore:A test tried to use socket")
 def test_network_is_blocked_in_this_module():
     """The guard is active, so every loader test below proves no download happens."""
-    with pytest.raises(Exception, match="[Ss]ocket"):
+    # pytest-socket, or the harness's offline guard that every test process starts with
+    with pytest.raises(Exception, match="[Ss]ocket|dlguide runs offline"):
         socket.create_connection(("pypi.org", 443), timeout=1)
 
 

@@ -76,6 +76,7 @@ def load_textures(
             training part of the photographs is smaller than one patch.
 
     Examples:
+        >>> import numpy as np
         >>> from dlguide.datasets import load_textures
         >>> (x_train, y_train), (x_test, y_test) = load_textures()
         >>> x_train.shape, x_test.shape, x_train.dtype
