@@ -15,10 +15,10 @@ places that state it, and the tests check both sides:
   One sentence, list item or table row of it (a row is read with its table's header) must name
   the callable (`owner`: by default its last name, the class for `.call`), each parameter (as
   written, or with spaces for underscores), and, after the callable's name, each value: a number
-  equal to it in any spelling (`1e-3` or `0.001`), `True`/`False`/`None`, a quoted string, or the
-  last name of a constant (`INTER_LINEAR`). For a `.call` claim, writing the argument inside the
-  constructor's parentheses (`MultiHeadAttention(..., use_causal_mask=True)`) fails anywhere in
-  the place.
+  equal to it in any spelling (`1e-3` or `0.001`), `True`/`False`/`None`, a string in quotes or
+  backticks, or the last name of a constant (`INTER_LINEAR`). For a `.call` claim, writing the
+  argument inside the constructor's parentheses (`MultiHeadAttention(..., use_causal_mask=True)`)
+  fails anywhere in the place.
 
 A new claim in a table, cheatsheet or glossary entry gets a line in `CLAIMS`. The sentences these
 tests replaced stay in `OLD_WORDING` as negative cases: each must fail its claim.
@@ -329,7 +329,7 @@ def _mentions_value(text: str, value: Any) -> bool:
     if isinstance(value, int | float):
         return any(float(n) == value for n in _NUMBER.findall(text))
     if isinstance(value, str):
-        return f'"{value}"' in text or f"'{value}'" in text
+        return any(f"{q}{value}{q}" in text for q in ('"', "'", "`"))
     raise TypeError(f"cannot look for {value!r} in prose")
 
 
