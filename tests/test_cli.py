@@ -113,6 +113,14 @@ def test_advise_prints_architecture_and_optimizer():
     assert "dlguide.models.rnn(input_shape, cell='gru')" in result.stdout
 
 
+def test_advise_not_photos():
+    photos = _dlguide("advise", "images", "--examples", "5000")
+    digits = _dlguide("advise", "images", "--examples", "5000", "--not-photos")
+    assert photos.returncode == digits.returncode == 0, photos.stderr + digits.stderr
+    assert "Architecture: Transfer learning" in photos.stdout
+    assert "Architecture: CNN" in digits.stdout
+
+
 @pytest.mark.parametrize(
     ("flag", "rule"),
     [

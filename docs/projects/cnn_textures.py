@@ -82,9 +82,11 @@ dlguide.plot_images(examples, [class_names[c] for c in range(3) for _ in range(6
 #
 # - **logistic regression on the 256 pixels**: one linear score per class;
 # - **an SVM (RBF kernel) on the 256 pixels**;
-# - **an SVM on local binary patterns (LBP)**, a descriptor designed for textures in 2002: each
-#   pixel is coded by which of its 8 neighbours are brighter than itself, and the patch is described
-#   by the histogram of those codes. It is the kind of hand-made feature that CNNs replaced.
+# - **an SVM on local binary patterns (LBP)**, a texture descriptor of Ojala, Pietikäinen and
+#   Harwood (1994; journal version 1996), here in the rotation-invariant "uniform" variant of Ojala,
+#   Pietikäinen and Mäenpää (2002): each pixel is coded by which of its 8 neighbours are at least as
+#   bright as itself, and the patch is described by the histogram of those codes. It is the kind of
+#   hand-made feature that CNNs replaced.
 #
 # (`threadpool_limits(1)` keeps NumPy's linear algebra on one thread, which is faster on a busy
 # 2-core machine.)
