@@ -19,8 +19,10 @@ hooks afresh for each rebuild while this module stays imported.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import pickle
 import re
 import subprocess
 import sys
@@ -37,7 +39,8 @@ log = logging.getLogger("mkdocs.hooks.outputs")
 PENDING_CLASS = "dl-outputs-pending"
 FAILED_CLASS = "dl-outputs-failed"
 SIGNAL = units.ROOT / ".cache" / "serve-signal"
-RELOAD_EVERY = 10.0  # seconds: at most one live reload this often while runs finish
+NOTEBOOK_HTML = units.ROOT / ".cache" / "notebook-html"
+RELOAD_EVERY = 30.0  # seconds: at most one live reload this often while runs finish
 _IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s:]+\.(?:png|svg))[^)]*\)")
 
 
@@ -174,21 +177,36 @@ class Outputs:
 
         return self._notice(page.file.src_uri) + _IMAGE.sub(placeholder, markdown)
 
-    def on_pre_page(self, page: Any) -> None:
-        """A notebook with a stored run is rendered from the executed copy."""
+    def on_pre_page(self, page: Any, plugin_config: Any) -> None:
+        """A notebook with a stored run is rendered from the executed copy.
+
+        mkdocs-jupyter renders `page.file.abs_src_path`: it points at the executed
+        notebook while the page renders, and back at the source afterwards (which the
+        plugin publishes for download). nbconvert's HTML is kept in `.cache/notebook-html`
+        under a hash of the run and the plugin's settings, so a rebuild does not redo it.
+        """
         unit = self.needed.get(page.file.src_uri)
         if unit is None or unit.kind != "notebook" or unit.record() is None:
             return
         executed = unit.files()[0]
+        settings = hashlib.sha256(repr(sorted(dict(plugin_config).items())).encode()).hexdigest()
+        cached = NOTEBOOK_HTML / f"{unit.path.stem}-{unit.key}-{settings[:12]}.pickle"
         render = page.render
 
         def render_executed(config: Any, files: Any) -> None:
+            if cached.is_file():
+                page.content, page.toc, page.title = pickle.loads(cached.read_bytes())
+                return
             source = page.file.abs_src_path
             page.file.abs_src_path = str(executed)
             try:
                 render(config, files)
             finally:
                 page.file.abs_src_path = source
+            NOTEBOOK_HTML.mkdir(parents=True, exist_ok=True)
+            for old in NOTEBOOK_HTML.glob(f"{unit.path.stem}-*.pickle"):
+                old.unlink(missing_ok=True)
+            cached.write_bytes(pickle.dumps((page.content, page.toc, page.title)))
 
         page.render = render_executed
 

@@ -4,8 +4,8 @@ A *unit* is one thing that runs as a whole: a Markdown page (`.md`: its ```pytho
 blocks, in order, in one namespace) or a project notebook (`.py`, jupytext, in one
 kernel; on the site, `docs/projects/*.py`).
 Its *key* is a hash of everything its run depends on: the unit's own text, the
-`dlguide` sources and data, the harness, the pinned versions, the Keras backend and
-the Python version. When a unit's run passes, its outputs (the figures a page wrote,
+`dlguide` sources and data, the pinned versions, the harness code that runs it, the
+Keras backend and the Python version. When a unit's run passes, its outputs (the figures a page wrote,
 the executed notebook) are stored under that key in `.cache/execution/<key>/`.
 
 The tests and the site build both go through this cache, so each unit runs once: the
@@ -39,8 +39,18 @@ CACHE_ENV = "DLGUIDE_EXECUTION_CACHE"
 RECORD = "record.json"
 KEEP_PER_SOURCE = 2  # stored runs kept per unit: the current one and the one before
 
-# What every run depends on besides the unit's own text.
-_DEPENDENCIES = ("dlguide", "harness", "conftest.py", "pyproject.toml", ".ci/constraints.txt")
+# What every run depends on besides the unit's own text: the package, the pinned versions and
+# the parts of the harness that decide how a page or notebook runs (not the machinery that
+# schedules runs and stores them, which cannot change what a run prints or draws).
+_DEPENDENCIES = (
+    "dlguide",
+    "pyproject.toml",
+    ".ci/constraints.txt",
+    "conftest.py",
+    "harness/pages.py",
+    "harness/notebooks.py",
+    "harness/offline/sitecustomize.py",
+)
 
 
 def cache_dir() -> Path:

@@ -39,7 +39,8 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
 
 
 def on_pre_page(page: Any, config: Any, files: Any) -> Any:
-    outputs.session.on_pre_page(page)
+    jupyter = config.plugins.get("mkdocs-jupyter")
+    outputs.session.on_pre_page(page, jupyter.config if jupyter else {})
     return page
 
 
