@@ -7,8 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_non_negative_int
-from ._checks import _label_list, _label_pair
+from .._validation import check_label_list, check_label_pair, check_non_negative_int
 from ._classification import _precision_recall_f1
 
 _HEADERS = ("precision", "recall", "f1-score", "support")
@@ -149,12 +148,12 @@ def classification_report(
         weighted avg       0.67      0.67      0.62         6
         <BLANKLINE>
     """
-    y_true, y_pred, present = _label_pair(y_true, y_pred)
+    y_true, y_pred, present = check_label_pair(y_true, y_pred)
     digits = check_non_negative_int(digits, "digits")
     if labels is None:
         labels, labels_given = present, False
     else:
-        labels, labels_given = _label_list(labels, "labels"), True
+        labels, labels_given = check_label_list(labels, "labels"), True
     if target_names is None:
         names = tuple(str(label) for label in labels.tolist())
     else:
