@@ -528,3 +528,32 @@ def check_model(value: Any, name: str, example: str) -> Any:
             f"{_received(name, value)}"
         )
     return value
+
+
+def check_class_indices(value: Any, name: str, *, length: int | None = None) -> Any:
+    """Class labels 0, 1, 2, ... as a 1-D int64 array (a `(n, 1)` column is flattened).
+
+    Unlike `check_labels` (any labels, strings too), these index classes, e.g.
+    the rows of a confusion matrix or the colours of a plot. With `length`,
+    there must be exactly one label per example.
+    """
+    import numpy as np
+
+    labels = np.asarray(value)
+    if labels.ndim == 2 and labels.shape[1] == 1:
+        labels = labels[:, 0]
+    if (
+        labels.ndim != 1
+        or labels.size == 0
+        or (length is not None and len(labels) != length)
+        or not (np.issubdtype(labels.dtype, np.number) or labels.dtype == bool)
+        or not np.all(np.isfinite(labels))
+        or np.any(labels < 0)
+        or not np.all(labels == np.round(labels))
+    ):
+        count = "a non-empty 1-D array" if length is None else f"one per example ({length})"
+        raise ValueError(
+            f"Expected non-negative integer class labels, {count}. "
+            f"Received: {name} of shape {labels.shape}"
+        )
+    return labels.astype(np.int64)
