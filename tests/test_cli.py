@@ -110,7 +110,10 @@ def test_advise_prints_architecture_and_optimizer():
     architecture = advise.architecture("time series", num_examples=500, sequence_length=30)
     optimizer = advise.optimizer(architecture)
     assert result.stdout == f"Architecture: {architecture}\n\nOptimizer: {optimizer}\n"
-    assert "dlguide.models.rnn(input_shape, cell='gru')" in result.stdout
+    assert (
+        "dlguide.models.rnn(input_shape, cell='gru', classes=1, classifier_activation=None)"
+        in result.stdout
+    )
 
 
 @pytest.mark.parametrize(

@@ -36,8 +36,8 @@ def test_loader_shapes_dtypes_and_registry(name):
     assert len(x_train) == len(y_train) and len(x_test) == len(y_test)
     assert len(x_test) == round(0.2 * info.num_examples)
     assert (x_train.dtype, x_test.dtype, y_train.dtype) == (x_dtype, x_dtype, y_dtype)
-    if info.num_classes:
-        assert len(np.unique(np.concatenate([y_train, y_test]))) == info.num_classes
+    if info.classes:
+        assert len(np.unique(np.concatenate([y_train, y_test]))) == info.classes
 
 
 def test_mnist_is_the_real_5k_subset_with_a_stratified_split():

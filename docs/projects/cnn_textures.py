@@ -138,7 +138,7 @@ assert best_baseline == "SVM, LBP histograms"
 # %%
 def train_cnn(x, y, rescale):
     keras.utils.set_random_seed(0)
-    model = dlguide.cnn((16, 16), 3, filters=(32, 64), dropout=0.3, rescale=rescale)
+    model = dlguide.cnn((16, 16), classes=3, filters=(32, 64), dropout=0.3, rescale=rescale)
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     wall, cpu = time.perf_counter(), time.process_time()
     history = model.fit(x, y, validation_split=0.1, epochs=10, batch_size=64, verbose=0)
