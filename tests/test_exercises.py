@@ -11,7 +11,7 @@ import pytest
 
 from dlguide import scratch
 from dlguide.exercises import check, describe, list_exercises, solution
-from dlguide.exercises._registry import _get_exercise
+from dlguide.exercises._check import _get_exercise
 
 EXERCISES = [
     "dense_forward",
@@ -386,7 +386,7 @@ def test_exercises_do_not_import_keras_or_tensorflow():
     code = (
         "import sys\n"
         "from dlguide import exercises\n"
-        "from dlguide.exercises._registry import _get_exercise\n"
+        "from dlguide.exercises._check import _get_exercise\n"
         "for name in exercises.list_exercises():\n"
         "    exercises.check(name, _get_exercise(name).reference)\n"
         "    exercises.describe(name), exercises.solution(name)\n"
