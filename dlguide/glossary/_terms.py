@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import os
 import re
 import sys
 import unicodedata
@@ -23,7 +24,31 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-SITE_URL = "https://dlguide.github.io/dlguide/"
+# Set to the address of another copy of the site (a mirror, a local `mkdocs serve`) to make
+# `Term.url` and `dlguide explain` link there instead of the package's Documentation URL.
+SITE_URL_VARIABLE = "DLGUIDE_SITE_URL"
+
+
+def _documentation_url() -> str:
+    """The `Documentation` URL of the installed package's metadata (pyproject's [project.urls])."""
+    from importlib.metadata import PackageNotFoundError, metadata
+
+    try:
+        urls = metadata("dlguide").get_all("Project-URL") or []
+    except PackageNotFoundError:  # pragma: no cover - dlguide run from a bare source tree
+        return ""
+    for entry in urls:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() == "documentation":
+            return url.strip()
+    return ""
+
+
+def site_url() -> str:
+    """The address of the guide's site, ending in "/": `$DLGUIDE_SITE_URL`, else the
+    `Documentation` URL of the package's metadata; "" if neither is known."""
+    url = os.environ.get(SITE_URL_VARIABLE, "").strip() or _documentation_url()
+    return url if not url or url.endswith("/") else url + "/"
 
 _FIELDS = {"name", "short", "long", "related", "aliases", "lookup_only", "abbreviation", "page"}
 
@@ -71,11 +96,15 @@ class Term:
 
     @property
     def url(self) -> str:
-        """The address of the page that demonstrates the term on the published site."""
+        """The address of the page that demonstrates the term on the guide's site.
+
+        The site's address is `$DLGUIDE_SITE_URL` if set, else the `Documentation`
+        URL of the installed package (see `site_url`).
+        """
         path, _, anchor = self.page.partition("#")
         path = re.sub(r"(?:index)?\.(?:md|py)$", "", path)
         path = f"{path}/" if path and not path.endswith("/") else path
-        return SITE_URL + path + (f"#{anchor}" if anchor else "")
+        return site_url() + path + (f"#{anchor}" if anchor else "")
 
     @property
     def names(self) -> tuple[str, ...]:
