@@ -12,17 +12,13 @@ import difflib
 import functools
 import os
 import re
-import sys
+import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 # Set to the address of another copy of the site (a mirror, a local `mkdocs serve`) to make
 # `Term.url` and `dlguide explain` link there instead of the package's Documentation URL.
