@@ -18,11 +18,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
-import dlguide  # noqa: E402
 from sybil import Sybil  # noqa: E402
 from sybil.document import PythonDocStringDocument  # noqa: E402
 from sybil.evaluators.doctest import NUMBER  # noqa: E402
 from sybil.parsers.rest import DocTestParser  # noqa: E402
+
+import dlguide  # noqa: E402
 
 PACKAGE = Path(dlguide.__file__).parent
 _page_dirs: list[tuple[str, tempfile.TemporaryDirectory[str]]] = []

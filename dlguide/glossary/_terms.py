@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-
 # Set to the address of another copy of the site (a mirror, a local `mkdocs serve`) to make
 # `Term.url` and `dlguide explain` link there instead of the package's Documentation URL.
 SITE_URL_VARIABLE = "DLGUIDE_SITE_URL"
@@ -45,6 +44,7 @@ def site_url() -> str:
     `Documentation` URL of the package's metadata; "" if neither is known."""
     url = os.environ.get(SITE_URL_VARIABLE, "").strip() or _documentation_url()
     return url if not url or url.endswith("/") else url + "/"
+
 
 _FIELDS = {"name", "short", "long", "related", "aliases", "lookup_only", "abbreviation", "page"}
 
