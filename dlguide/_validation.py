@@ -300,11 +300,15 @@ def check_ids(value: Any, name: str, *, allow_empty: bool = False) -> Any:
     return array
 
 
-def check_image(value: Any, name: str = "image", *, channels: Iterable[int] = (3,)) -> Any:
+def check_image(
+    value: Any, name: str = "image", *, channels: Iterable[int] = (3,), uint8: bool = False
+) -> Any:
     """Return an image as an array of shape (H, W) or (H, W, C), C in `channels`.
 
     A single channel (H, W, 1) is squeezed to (H, W); a bool mask becomes
-    uint8 0/255. The values are not changed otherwise.
+    uint8 0/255. The values are not changed otherwise. With `uint8=True` the
+    image must hold grey levels 0-255 as `uint8`, which several OpenCV
+    functions (Canny, threshold, the cascades) require.
     """
     import numpy as np
 
@@ -325,6 +329,11 @@ def check_image(value: Any, name: str = "image", *, channels: Iterable[int] = (3
         )
     if array.dtype == bool:
         array = array.astype(np.uint8) * 255
+    if uint8 and array.dtype != np.uint8:
+        raise ValueError(
+            "Expected a uint8 image with grey levels 0-255 (for a float image in [0, 1] "
+            f"use (image * 255).astype('uint8')). Received: {name}.dtype={array.dtype}"
+        )
     return array
 
 
@@ -339,6 +348,20 @@ def check_rgb(value: Any, name: str) -> tuple[int, int, int]:
             f"Expected a colour as 3 integers in 0-255, e.g. (255, 0, 0). {_received(name, value)}"
         )
     return (int(value[0]), int(value[1]), int(value[2]))
+
+
+def check_thickness(value: Any, name: str = "thickness") -> int:
+    """Return a line thickness in pixels: a positive integer, or -1 to fill the shape."""
+    if not _is_int(value) or not (value > 0 or value == -1):
+        raise ValueError(
+            f"Expected a positive integer, or -1 to fill the shape. {_received(name, value)}"
+        )
+    return int(value)
+
+
+def check_color_order(value: Any, name: str = "color") -> str:
+    """Return `"rgb"` or `"bgr"`: the channel order of an image (OpenCV's own is BGR)."""
+    return check_choice(value, name, ("rgb", "bgr"))
 
 
 # --------------------------------------------------------------------------- labels and scores
@@ -557,3 +580,47 @@ def check_class_indices(value: Any, name: str, *, length: int | None = None) -> 
             f"Received: {name} of shape {labels.shape}"
         )
     return labels.astype(np.int64)
+
+
+# --------------------------------------------------------------------------- NumPy arguments
+
+
+def check_float_array(value: Any, name: str = "x") -> Any:
+    """Return `value` as a float64 NumPy array of any shape (NaN and infinities allowed)."""
+    import numpy as np
+
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"Expected a number or an array of numbers. {_received(name, value)}"
+        ) from None
+
+
+def check_axis(axis: Any, array: Any, name: str = "x") -> int:
+    """Return `axis` if it is an axis of `array` along which there is at least one value.
+
+    A 0-d array has the one axis 0 or -1 (the functions treat a scalar as one value).
+    """
+    ndim = max(array.ndim, 1)
+    if not _is_int(axis) or not -ndim <= axis < ndim:
+        raise ValueError(
+            f"Expected an integer axis in the range [-{ndim}, {ndim}) for an input with "
+            f"{array.ndim} dimension(s). {_received('axis', axis)}"
+        )
+    if array.ndim and array.shape[axis] == 0:
+        raise ValueError(
+            f"Expected at least one value along axis {axis}. Received: {name}.shape={array.shape}"
+        )
+    return int(axis)
+
+
+def check_image_shape(value: Any, name: str = "input_shape") -> tuple[int, int, int]:
+    """Return `(height, width, channels)` from an image shape `(H, W)` or `(H, W, C)`."""
+    shape = check_shape(value, name)
+    if len(shape) not in (2, 3):
+        raise ValueError(
+            "Expected an image shape (height, width) or (height, width, channels). "
+            f"{_received(name, value)}"
+        )
+    return shape if len(shape) == 3 else (*shape, 1)

@@ -64,3 +64,24 @@ def test_mlp_rejects_bad_arguments_with_a_keras_style_message(kwargs, message):
     kwargs = {"input_shape": 30, "classes": 1, "classifier_activation": "sigmoid", **kwargs}
     with pytest.raises(ValueError, match=message):
         mlp(**kwargs)
+
+
+def test_every_builder_needs_its_head_and_refuses_a_one_unit_softmax():
+    import dlguide
+
+    with pytest.raises(TypeError, match="missing 1 required keyword-only argument: 'classes'"):
+        dlguide.mlp(30)
+    for build in (
+        lambda **head: dlguide.mlp(30, **head),
+        lambda **head: dlguide.cnn((8, 8), filters=(4,), **head),
+        lambda **head: dlguide.rnn((5, 1), units=4, **head),
+        lambda **head: dlguide.text_classifier(20, 5, **head),
+    ):
+        with pytest.raises(ValueError, match="a softmax over one unit always outputs 1"):
+            build(classes=1)
+        with pytest.raises(ValueError, match="Received: classifier_activation='softmaxx'"):
+            build(classes=3, classifier_activation="softmaxx")
+        assert build(classes=1, classifier_activation=None).layers[-1].activation.__name__ == (
+            "linear"
+        )
+        assert build(classes=3).layers[-1].activation.__name__ == "softmax"

@@ -12,28 +12,17 @@ from .._validation import (
     check_bool,
     check_choice,
     check_head,
+    check_image_shape,
     check_int_pair,
     check_int_sequence,
     check_non_empty_str,
     check_positive_float,
     check_rate,
-    check_shape,
 )
 
 _POOLINGS = ("max", "average", None)
 _HEADS = ("flatten", "global_average")
 _PADDINGS = ("valid", "same")
-
-
-def _check_image_shape(input_shape: object) -> tuple[int, int, int]:
-    """Return `(H, W, C)` from `(H, W)` or `(H, W, C)`."""
-    shape = check_shape(input_shape, "input_shape")
-    if len(shape) not in (2, 3):
-        raise ValueError(
-            "Expected an image shape (height, width) or (height, width, channels). "
-            f"Received: input_shape={input_shape!r}"
-        )
-    return shape if len(shape) == 3 else (*shape, 1)
 
 
 def _image_input(
@@ -131,7 +120,7 @@ def cnn(
         ...
         ValueError: Expected one of 'max', 'average', None. Received: pooling='avg'
     """
-    image_shape = _check_image_shape(input_shape)
+    image_shape = check_image_shape(input_shape)
     input_shape = tuple(input_shape)
     filters = check_int_sequence(filters, "filters")
     kernel = check_int_pair(kernel_size, "kernel_size")

@@ -9,13 +9,14 @@ import keras
 from .._validation import (
     check_bool,
     check_head,
+    check_image_shape,
     check_int_pair,
     check_int_sequence,
     check_non_empty_str,
     check_positive_float,
     check_positive_int,
 )
-from ._cnn import _check_image_shape, _image_input
+from ._cnn import _image_input
 
 
 def _conv_bn_relu_names(name: str | None) -> dict[str, str | None]:
@@ -162,7 +163,7 @@ def resnet(
         >>> model.count_params(), resnet((28, 28), use_skip=False, classes=10).count_params()
         (176090, 173146)
     """
-    image_shape = _check_image_shape(input_shape)
+    image_shape = check_image_shape(input_shape)
     input_shape = tuple(input_shape)
     stage_filters = check_int_sequence(stage_filters, "stage_filters", non_empty=True)
     blocks_per_stage = check_positive_int(blocks_per_stage, "blocks_per_stage")
