@@ -39,7 +39,7 @@ def _documentation_url() -> str:
     return ""
 
 
-def site_url() -> str:
+def _site_url() -> str:
     """The address of the guide's site, ending in "/": `$DLGUIDE_SITE_URL`, else the
     `Documentation` URL of the package's metadata; "" if neither is known."""
     url = os.environ.get(SITE_URL_VARIABLE, "").strip() or _documentation_url()
@@ -95,12 +95,12 @@ class Term:
         """The address of the page that demonstrates the term on the guide's site.
 
         The site's address is `$DLGUIDE_SITE_URL` if set, else the `Documentation`
-        URL of the installed package (see `site_url`).
+        URL of the installed package (see `_site_url`).
         """
         path, _, anchor = self.page.partition("#")
         path = re.sub(r"(?:index)?\.(?:md|py)$", "", path)
         path = f"{path}/" if path and not path.endswith("/") else path
-        return site_url() + path + (f"#{anchor}" if anchor else "")
+        return _site_url() + path + (f"#{anchor}" if anchor else "")
 
     @property
     def names(self) -> tuple[str, ...]:
