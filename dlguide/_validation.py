@@ -624,3 +624,16 @@ def check_image_shape(value: Any, name: str = "input_shape") -> tuple[int, int, 
             f"{_received(name, value)}"
         )
     return shape if len(shape) == 3 else (*shape, 1)
+
+
+def check_examples(value: Any, name: str) -> Any:
+    """Return `value` as a NumPy array with the examples along its first axis (at least one)."""
+    import numpy as np
+
+    array = np.asarray(value)
+    if array.ndim == 0 or len(array) == 0:
+        shape = f"{name}.shape={array.shape}" if array.ndim else f"{name}={value!r}"
+        raise ValueError(
+            f"Expected an array with at least one example along its first axis. Received: {shape}"
+        )
+    return array
