@@ -427,10 +427,16 @@ def _markdown_pages() -> list[str]:
 
 
 def _with_module_docstrings(text: str) -> str:
-    """An API page, with each `::: dlguide.x` replaced by the docstring mkdocstrings shows."""
+    """An API page, with each `::: dlguide.x` (a module or a function) replaced by the
+    docstring mkdocstrings shows."""
 
     def docstring(match: re.Match[str]) -> str:
-        doc = inspect.getdoc(importlib.import_module(match[1])) or ""
+        module, _, name = match[1].rpartition(".")
+        try:
+            obj = importlib.import_module(match[1])
+        except ModuleNotFoundError:
+            obj = getattr(importlib.import_module(module), name)
+        doc = inspect.getdoc(obj) or ""
         return doc.split("\nExamples:")[0]  # mkdocstrings shows the examples as code
 
     return re.sub(r"^::: (\S+)$", docstring, text, flags=re.M)
