@@ -20,7 +20,7 @@ def _datasets_table() -> str:
                 f"{info.loader}()",
                 str(info.num_examples),
                 "x".join(map(str, info.example_shape)),
-                str(info.num_classes) if info.num_classes else "regression",
+                str(info.classes) if info.classes else "regression",
                 info.license.split(";")[0],
             )
         )

@@ -168,8 +168,13 @@ ARCHITECTURE_PATHS = list(ARCHITECTURE_CHART.paths())
 OPTIMIZER_PATHS = list(OPTIMIZER_CHART.paths())
 
 
+# The head (`classes`, `classifier_activation`) is the same for every forecasting leaf and is
+# left out of the chart's labels and the table; `advice.call` shows it.
+_HEAD = ("classes", "classifier_activation")
+
+
 def _short_call(advice: advise.ArchitectureAdvice) -> str:
-    args = ", ".join(f"{k}={v!r}" for k, v in advice.arguments.items())
+    args = ", ".join(f"{k}={v!r}" for k, v in advice.arguments.items() if k not in _HEAD)
     return f"{advice.builder}({args})" if args else advice.builder
 
 
@@ -290,6 +295,8 @@ def test_positional_arguments_match_the_builders():
         ]
         assert tuple(positional[: len(names)]) == names, builder
         assert set(required) <= set(names), builder
+        keyword_only = [p.name for p in parameters if p.kind is p.KEYWORD_ONLY]
+        assert "classes" in keyword_only, builder  # shown as classes=classes unless set
 
 
 def _tiny_backbone() -> keras.Model:
@@ -298,17 +305,20 @@ def _tiny_backbone() -> keras.Model:
     return keras.Model(inputs, keras.layers.GlobalAveragePooling2D()(x))
 
 
+BINARY = {"classes": 1, "classifier_activation": "sigmoid"}
+
+# rule -> (positional arguments, keyword arguments the advice leaves to the caller), output shape
 BUILD_ARGS = {
-    "tabular_mlp": (lambda: (30,), (None, 1)),
-    "images_transfer": (lambda: (_tiny_backbone(), 3), (None, 3)),
-    "images_resnet": (lambda: ((16, 16, 3), 10), (None, 10)),
-    "images_cnn": (lambda: ((28, 28), 10), (None, 10)),
-    "text_pooled": (lambda: (1000, 400), (None, 1)),
-    "text_recurrent": (lambda: (1000, 50), (None, 1)),
-    "series_cnn_lstm": (lambda: ((300, 1),), (None, 1)),
-    "series_gru": (lambda: ((30, 1),), (None, 1)),
-    "series_lstm": (lambda: ((30, 1),), (None, 1)),
-    "image_sequence_cnn_lstm": (lambda: ((4, 16, 16, 1),), (None, 1)),
+    "tabular_mlp": (lambda: ((30,), BINARY), (None, 1)),
+    "images_transfer": (lambda: ((_tiny_backbone(),), {"classes": 3}), (None, 3)),
+    "images_resnet": (lambda: (((16, 16, 3),), {"classes": 10}), (None, 10)),
+    "images_cnn": (lambda: (((28, 28),), {"classes": 10}), (None, 10)),
+    "text_pooled": (lambda: ((1000, 400), BINARY), (None, 1)),
+    "text_recurrent": (lambda: ((1000, 50), BINARY), (None, 1)),
+    "series_cnn_lstm": (lambda: (((300, 1),), {}), (None, 1)),
+    "series_gru": (lambda: (((30, 1),), {}), (None, 1)),
+    "series_lstm": (lambda: (((30, 1),), {}), (None, 1)),
+    "image_sequence_cnn_lstm": (lambda: (((4, 16, 16, 1),), {"classes": 5}), (None, 5)),
 }
 
 
@@ -316,7 +326,10 @@ BUILD_ARGS = {
 def test_every_advice_builds_its_model(rule):
     assert set(BUILD_ARGS) == set(_architecture.RULES)
     make_args, output_shape = BUILD_ARGS[rule]
-    model = _architecture.RULES[rule].build(*make_args())
+    args, kwargs = make_args()
+    advice = _architecture.RULES[rule]
+    model = advice.build(*args, **kwargs)
+    assert ("classes" in advice.arguments) == (not kwargs), "the head comes from one place"
     assert isinstance(model, keras.Model)
     assert model.output_shape == output_shape
     layer_types = {type(layer).__name__ for layer in _all_layers(model)}
@@ -358,7 +371,11 @@ def test_build_lets_keyword_arguments_win():
 def test_advice_is_a_copy():
     advice = advise.architecture("time series")
     advice.arguments["cell"] = "simple"
-    assert advise.architecture("time series").arguments == {"cell": "lstm"}
+    assert advise.architecture("time series").arguments == {
+        "cell": "lstm",
+        "classes": 1,
+        "classifier_activation": None,
+    }
 
 
 def test_text_classifier_body_decides_recurrence():

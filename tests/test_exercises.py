@@ -11,7 +11,7 @@ import pytest
 
 from dlguide import scratch
 from dlguide.exercises import check, describe, list_exercises, solution
-from dlguide.exercises._registry import _get_exercise
+from dlguide.exercises._check import _get_exercise
 
 EXERCISES = [
     "dense_forward",
@@ -98,7 +98,7 @@ MISTAKES = {
     "perceptron_update, score 0 predicts 1": (
         "perceptron_update",
         _perceptron_ge,
-        "perceptron_update(w=[0, 0], b=0, x=[1, 1], y=1, lr=1) -> w: expected [1, 1], got [0, 0]",
+        "perceptron_update(w=[0, 0], b=0, x=[1, 1], y=1, learning_rate=1) -> w: expected [1, 1], got [0, 0]",
     ),
     "perceptron_update, bias not updated": (
         "perceptron_update",
@@ -155,7 +155,7 @@ MISTAKES = {
     "momentum_step in PyTorch's form": (
         "momentum_step",
         _torch_momentum,
-        "momentum_step(w=[1, -2], grad=[0.5, -1], velocity=[0, 0], lr=0.1, momentum=0.9) -> "
+        "momentum_step(w=[1, -2], grad=[0.5, -1], velocity=[0, 0], learning_rate=0.1, momentum=0.9) -> "
         "velocity: expected [-0.05, 0.1], got [0.5, -1]",
     ),
     "momentum_step returns only w": (
@@ -349,7 +349,7 @@ def test_momentum_step_follows_scratch_sgd_for_20_steps():
     exercise = _get_exercise("momentum_step")
     w = np.array([1.5, -2.0, 0.5])
     params = {"w": w.copy()}
-    optimizer = scratch.SGD(lr=0.05, momentum=0.9)
+    optimizer = scratch.SGD(learning_rate=0.05, momentum=0.9)
     velocity = np.zeros_like(w)
     for _ in range(20):
         grad = 2 * w * np.array([1.0, 3.0, 0.5])  # gradient of a tilted bowl
@@ -363,7 +363,7 @@ def test_perceptron_update_replays_the_scratch_perceptron():
     X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
     y = np.array([0, 0, 0, 1])  # AND
     exercise = _get_exercise("perceptron_update")
-    perceptron = scratch.Perceptron(num_inputs=2, lr=0.5)
+    perceptron = scratch.Perceptron(num_inputs=2, learning_rate=0.5)
     w, b = perceptron.w.copy(), perceptron.b
     perceptron.fit(X, y, num_epochs=10)
     for _ in range(10):
@@ -386,7 +386,7 @@ def test_exercises_do_not_import_keras_or_tensorflow():
     code = (
         "import sys\n"
         "from dlguide import exercises\n"
-        "from dlguide.exercises._registry import _get_exercise\n"
+        "from dlguide.exercises._check import _get_exercise\n"
         "for name in exercises.list_exercises():\n"
         "    exercises.check(name, _get_exercise(name).reference)\n"
         "    exercises.describe(name), exercises.solution(name)\n"

@@ -316,7 +316,7 @@ def test_every_heading_names_a_glossary_term():
     lacking = [
         f"{path}: {text!r}"
         for path, text in headings
-        if text not in NON_TERM_HEADINGS and not _terms._mentions(text)
+        if text not in NON_TERM_HEADINGS and not _hook().mentions(text)
     ]
     assert not lacking, (
         "headings that name no glossary term; add the term to dlguide/glossary/terms.toml "
@@ -330,9 +330,9 @@ def test_the_allow_list_has_no_stale_headings():
 
 
 def test_mentions_finds_terms_as_whole_words():
-    found = [t.name for t in _terms._mentions("Dropout in CNNs: the Learning-Rates")]
+    found = [t.name for t in _hook().mentions("Dropout in CNNs: the Learning-Rates")]
     assert found == ["Convolutional neural network", "Dropout", "Learning rate"]
-    assert _terms._mentions("Gradients") and not _terms._mentions("gradientless")
+    assert _hook().mentions("Gradients") and not _hook().mentions("gradientless")
 
 
 # --------------------------------------------------------------------------- the Glossary page
@@ -427,10 +427,16 @@ def _markdown_pages() -> list[str]:
 
 
 def _with_module_docstrings(text: str) -> str:
-    """An API page, with each `::: dlguide.x` replaced by the docstring mkdocstrings shows."""
+    """An API page, with each `::: dlguide.x` (a module or a function) replaced by the
+    docstring mkdocstrings shows."""
 
     def docstring(match: re.Match[str]) -> str:
-        doc = inspect.getdoc(importlib.import_module(match[1])) or ""
+        module, _, name = match[1].rpartition(".")
+        try:
+            obj = importlib.import_module(match[1])
+        except ModuleNotFoundError:
+            obj = getattr(importlib.import_module(module), name)
+        doc = inspect.getdoc(obj) or ""
         return doc.split("\nExamples:")[0]  # mkdocstrings shows the examples as code
 
     return re.sub(r"^::: (\S+)$", docstring, text, flags=re.M)

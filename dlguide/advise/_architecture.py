@@ -38,12 +38,13 @@ LONG_SEQUENCE = 200  # more steps than this: shorten the sequence (or average it
 FEW_WINDOWS = 1_000  # fewer training windows than this: the smaller GRU
 MANY_TEXTS = 10_000  # at least this many texts: a recurrent body can beat averaging
 
-# Positional arguments each builder needs, shown in `ArchitectureAdvice.call`.
+# Positional arguments each builder needs, shown in `ArchitectureAdvice.call`. Every builder
+# also needs `classes`, shown as `classes=classes` unless the advice sets it (forecasting: 1).
 _POSITIONAL = {
     "mlp": ("input_shape",),
-    "cnn": ("input_shape", "num_classes"),
-    "resnet": ("input_shape", "num_classes"),
-    "transfer": ("backbone", "num_classes"),
+    "cnn": ("input_shape",),
+    "resnet": ("input_shape",),
+    "transfer": ("backbone",),
     "rnn": ("input_shape",),
     "cnn_lstm": ("input_shape",),
     "text_classifier": ("vocabulary_size", "sequence_length"),
@@ -66,9 +67,9 @@ class ArchitectureAdvice:
         >>> from dlguide import advise
         >>> advice = advise.architecture("time series", sequence_length=48)
         >>> advice.architecture, advice.builder, advice.arguments
-        ('LSTM', 'rnn', {'cell': 'lstm'})
+        ('LSTM', 'rnn', {'cell': 'lstm', 'classes': 1, 'classifier_activation': None})
         >>> advice.call
-        "dlguide.models.rnn(input_shape, cell='lstm')"
+        "dlguide.models.rnn(input_shape, cell='lstm', classes=1, classifier_activation=None)"
         >>> advice.build((48, 1)).output_shape
         (None, 1)
     """
@@ -82,8 +83,10 @@ class ArchitectureAdvice:
 
     @property
     def call(self) -> str:
-        """The builder call to write, e.g. `"dlguide.models.rnn(input_shape, cell='gru')"`."""
+        """The builder call to write, e.g. `"dlguide.models.cnn(input_shape, classes=classes)"`."""
         args = [*_POSITIONAL[self.builder], *(f"{k}={v!r}" for k, v in self.arguments.items())]
+        if "classes" not in self.arguments:
+            args.append("classes=classes")
         return f"dlguide.models.{self.builder}({', '.join(args)})"
 
     def build(self, *args: Any, **kwargs: Any) -> Any:
@@ -98,7 +101,10 @@ class ArchitectureAdvice:
 
         Examples:
             >>> from dlguide import advise
-            >>> model = advise.architecture("tabular").build(30)
+            >>> advice = advise.architecture("tabular")
+            >>> advice.call
+            'dlguide.models.mlp(input_shape, classes=classes)'
+            >>> model = advice.build(30, classes=1, classifier_activation="sigmoid")
             >>> model.output_shape
             (None, 1)
         """
@@ -200,6 +206,7 @@ RULES: dict[str, ArchitectureAdvice] = {
             "series_cnn_lstm",
             "CNN + LSTM",
             "cnn_lstm",
+            {"classes": 1, "classifier_activation": None},
             layers=("Conv1D", "MaxPooling1D", "LSTM", "Dense"),
             reason=(
                 f"Over {LONG_SEQUENCE} steps, an LSTM alone is slow and forgets the start; "
@@ -211,7 +218,7 @@ RULES: dict[str, ArchitectureAdvice] = {
             "series_gru",
             "GRU",
             "rnn",
-            {"cell": "gru"},
+            {"cell": "gru", "classes": 1, "classifier_activation": None},
             layers=("GRU", "Dense"),
             reason=(
                 f"With fewer than {FEW_WINDOWS:,} training windows, the GRU's gates keep a "
@@ -223,7 +230,7 @@ RULES: dict[str, ArchitectureAdvice] = {
             "series_lstm",
             "LSTM",
             "rnn",
-            {"cell": "lstm"},
+            {"cell": "lstm", "classes": 1, "classifier_activation": None},
             layers=("LSTM", "Dense"),
             reason=(
                 "The LSTM's cell state is scaled by a learned forget gate at every step, so "
@@ -304,7 +311,7 @@ def architecture(
         >>> from dlguide import advise
         >>> print(advise.architecture("images", num_examples=60_000))
         Transfer learning
-          call:   dlguide.models.transfer(backbone, num_classes)
+          call:   dlguide.models.transfer(backbone, classes=classes)
           layers: GlobalAveragePooling2D, Dense
           why:    A backbone pretrained on ImageNet's 1.2 million photos has already learned the
                   features photos share; reusing it beats training from scratch, or matches it

@@ -7,11 +7,18 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
+from .._validation import lookup
+from . import _solutions  # noqa: F401  (registers every exercise)
 from ._compare import _call_label, _compare, _run
-from ._registry import _all_exercises, _Exercise, _get_exercise
+from ._registry import _EXERCISES, _Exercise
 
 # The modules a reference answer may use, and how `solution()` imports them.
 _IMPORTS = {"np": "import numpy as np", "scratch": "from dlguide import scratch"}
+
+
+def _get_exercise(name: Any) -> _Exercise:
+    """Return the exercise called `name`, or raise a Keras-style `ValueError`."""
+    return lookup(_EXERCISES, name, "exercise")
 
 
 def _first_difference(exercise: _Exercise, func: Callable[..., Any]) -> str | None:
@@ -24,7 +31,7 @@ def _first_difference(exercise: _Exercise, func: Callable[..., Any]) -> str | No
         got, error = _run(func, case.args)
         if error:
             return f"{call} raised {error}"
-        difference = _compare(exercise, expected, got)
+        difference = _compare(exercise.outputs, expected, got)
         if difference:
             return f"{call} -> {difference}"
     return None
@@ -91,7 +98,7 @@ def list_exercises() -> list[str]:
         >>> len(list_exercises())
         8
     """
-    return list(_all_exercises())
+    return list(_EXERCISES)
 
 
 def describe(name: str) -> str:

@@ -9,8 +9,6 @@ from typing import Any
 
 import numpy as np
 
-from ._registry import _Exercise
-
 RTOL = 1e-6
 ATOL = 1e-9
 ALLCLOSE = "`np.allclose(got, expected, rtol=1e-6, atol=1e-9)`"  # the test, as readers see it
@@ -82,13 +80,16 @@ def _compare_arrays(expected: Any, got: Any, what: str) -> str | None:
     )
 
 
-def _compare(exercise: _Exercise, expected: Any, got: Any) -> str | None:
-    """Return what differs between the reference's and the reader's result."""
+def _compare(outputs: tuple[str, ...], expected: Any, got: Any) -> str | None:
+    """Return what differs between the reference's and the reader's result.
+
+    `outputs` names the items when the result is a tuple (an exercise's `outputs`).
+    """
     if isinstance(expected, tuple):
-        names = ", ".join(exercise.outputs)
+        names = ", ".join(outputs)
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
             return f"expected a tuple ({names}), got {_format(got)}"
-        for name, expected_item, got_item in zip(exercise.outputs, expected, got, strict=True):
+        for name, expected_item, got_item in zip(outputs, expected, got, strict=True):
             difference = _compare_arrays(expected_item, got_item, name)
             if difference:
                 return difference

@@ -81,24 +81,24 @@ def _perceptron_update_cases() -> list[_Case]:
 
     - w: weights, shape `(num_inputs,)`; b: the bias, a float.
     - x: one example, shape `(num_inputs,)`; y: its label, 0 or 1.
-    - lr: the learning rate.
+    - learning_rate: the learning rate.
 
     The perceptron predicts `y_hat = 1` when `w . x + b > 0` and `y_hat = 0`
     otherwise (so a score of exactly 0 predicts 0). Then it moves by
-    `w <- w + lr * (y - y_hat) * x` and `b <- b + lr * (y - y_hat)`. The check
+    `w <- w + learning_rate * (y - y_hat) * x` and `b <- b + learning_rate * (y - y_hat)`. The check
     compares both outputs with the reference on 5 fixed inputs (right and wrong
     predictions, a score of exactly 0) with {ALLCLOSE}.
     """,
     hint="""Predict first with the step function (1 only when w @ x + b > 0), then
-    move w by lr * (y - y_hat) * x and b by lr * (y - y_hat): nothing moves when
+    move w by learning_rate * (y - y_hat) * x and b by learning_rate * (y - y_hat): nothing moves when
     the prediction is right.""",
     cases=_perceptron_update_cases,
     outputs=("w", "b"),
 )
-def perceptron_update(w, b, x, y, lr):
+def perceptron_update(w, b, x, y, learning_rate):
     y_hat = 1 if x @ w + b > 0 else 0
-    w = w + lr * (y - y_hat) * x
-    b = b + lr * (y - y_hat)
+    w = w + learning_rate * (y - y_hat) * x
+    b = b + learning_rate * (y - y_hat)
     return w, b
 
 
@@ -287,25 +287,25 @@ def _momentum_step_cases() -> list[_Case]:
     page="Gradient descent and optimizers",
     task=f"""
     Apply one step of gradient descent with momentum, in the form that
-    `keras.optimizers.SGD(learning_rate=lr, momentum=momentum)` uses, and
+    `keras.optimizers.SGD(learning_rate=learning_rate, momentum=momentum)` uses, and
     return the new `(w, velocity)` without changing the arrays you are given:
 
-        velocity = momentum * velocity - lr * grad
+        velocity = momentum * velocity - learning_rate * grad
         w = w + velocity
 
-    w, grad and velocity have the same shape; lr and momentum are floats (a
+    w, grad and velocity have the same shape; learning_rate and momentum are floats (a
     momentum of 0 is plain SGD). The check compares both outputs with the
     reference on 4 fixed inputs with {ALLCLOSE}.
     """,
     hint="""In Keras' form the velocity already holds the step, learning rate
-    included: first velocity = momentum * velocity - lr * grad, then
+    included: first velocity = momentum * velocity - learning_rate * grad, then
     w = w + velocity. (The form velocity = momentum * velocity + grad,
-    w = w - lr * velocity gives a different velocity.)""",
+    w = w - learning_rate * velocity gives a different velocity.)""",
     cases=_momentum_step_cases,
     outputs=("w", "velocity"),
 )
-def momentum_step(w, grad, velocity, lr, momentum):
-    velocity = momentum * velocity - lr * grad
+def momentum_step(w, grad, velocity, learning_rate, momentum):
+    velocity = momentum * velocity - learning_rate * grad
     w = w + velocity
     return w, velocity
 

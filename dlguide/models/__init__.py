@@ -1,11 +1,26 @@
-"""Keras 3 model builders.
+"""Keras 3 model builders, and the building blocks they are made of.
 
-Each builder validates its arguments up front and returns a plain, uncompiled
-functional `keras.Model` built with `keras.Input`.
+Builders: `mlp`, `cnn`, `resnet`, `transfer`, `rnn`, `cnn_lstm`,
+`text_classifier` and `char_language_model`. Each validates its arguments up
+front and returns a plain, uncompiled functional `keras.Model` built with
+`keras.Input`. Every builder ends in the same head: `classes` output units
+(required, by keyword) with `classifier_activation` (`"softmax"` by default,
+`"sigmoid"` for binary classification with `classes=1`, `None` for a linear
+output). `char_language_model` has one output per character, so it takes only
+`classifier_activation`.
+
+Building blocks, which are not builders:
+
+- `augmentation` returns a `keras.Sequential` of random preprocessing layers,
+  to put after a model's input;
+- `residual_block` applies a residual block to a functional tensor and
+  returns the output tensor;
+- `unfreeze` changes which layers of a model train, in place, and returns
+  how many it made trainable.
 
 Examples:
     >>> from dlguide import models
-    >>> models.mlp(4, (8,), output_units=3, output_activation="softmax").output_shape
+    >>> models.mlp(4, (8,), classes=3).output_shape
     (None, 3)
 """
 

@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .._validation import check_choice
-from ..scratch._activations import ACTIVATIONS
+from ..scratch import ACTIVATIONS
 from ._save import _save_figure
 
 _TITLES = {

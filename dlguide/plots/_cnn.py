@@ -10,18 +10,8 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from .._validation import check_non_negative_int, check_positive_int
+from .._validation import check_model, check_non_negative_int, check_positive_int
 from ._save import _save_figure
-
-
-def _check_model(model: Any) -> Any:
-    import keras  # here, so that importing dlguide.plots stays cheap
-
-    if not isinstance(model, keras.Model) or not model.built or len(model.inputs or []) != 1:
-        raise ValueError(
-            f"Expected a built keras.Model with one input (e.g. from dlguide.cnn). Received: model={model!r}"
-        )
-    return model
 
 
 def _conv_layers(model: Any) -> list[Any]:
@@ -101,7 +91,7 @@ def plot_feature_maps(
         >>> import numpy as np
         >>> from dlguide.models import cnn
         >>> from dlguide.plots import plot_feature_maps
-        >>> model = cnn((28, 28), 10, filters=(4, 8))
+        >>> model = cnn((28, 28), filters=(4, 8), classes=10)
         >>> fig = plot_feature_maps(model, np.zeros((28, 28)), max_maps=6)
         >>> len(fig.axes)  # 4 maps of conv_1, 6 of the 8 maps of conv_2
         10
@@ -114,7 +104,7 @@ def plot_feature_maps(
     """
     import keras
 
-    model = _check_model(model)
+    model = check_model(model, "model", "dlguide.cnn(...)")
     max_maps = check_positive_int(max_maps, "max_maps")
     if layer_names is None:
         layers = _conv_layers(model)
@@ -202,7 +192,7 @@ def plot_filters(
     Examples:
         >>> from dlguide.models import cnn
         >>> from dlguide.plots import plot_filters
-        >>> model = cnn((28, 28), 10, filters=(12, 8), kernel_size=5)
+        >>> model = cnn((28, 28), filters=(12, 8), kernel_size=5, classes=10)
         >>> fig = plot_filters(model)
         >>> len(fig.axes), fig.axes[0].images[0].get_array().shape
         (12, (5, 5))
@@ -211,7 +201,7 @@ def plot_filters(
     """
     import keras
 
-    model = _check_model(model)
+    model = check_model(model, "model", "dlguide.cnn(...)")
     if layer_name is None:
         convs = _conv_layers(model)
         if not convs:

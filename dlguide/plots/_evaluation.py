@@ -9,27 +9,16 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from .._validation import check_bool, check_positive_int
+from .._validation import (
+    check_choice,
+    check_class_indices,
+    check_class_names,
+    check_positive_int,
+    check_same_length,
+)
+from ..metrics import confusion_matrix
 from ._images import _image_list, plot_images
 from ._save import _save_figure
-
-
-def _true_labels(y_true: Any) -> np.ndarray:
-    labels = np.asarray(y_true)
-    if labels.ndim == 2 and labels.shape[1] == 1:
-        labels = labels[:, 0]
-    if (
-        labels.ndim != 1
-        or labels.size == 0
-        or not np.issubdtype(labels.dtype, np.number)
-        or np.any(labels < 0)
-        or not np.all(labels == np.round(labels))
-    ):
-        raise ValueError(
-            "Expected a non-empty 1-D array of non-negative integer class labels. "
-            f"Received: y_true of shape {labels.shape}"
-        )
-    return labels.astype(np.int64)
 
 
 def _predicted(y_pred: Any, num: int) -> tuple[np.ndarray, np.ndarray | None]:
@@ -56,23 +45,12 @@ def _predicted(y_pred: Any, num: int) -> tuple[np.ndarray, np.ndarray | None]:
     return labels.astype(np.int64), confidence
 
 
-def _names(class_names: Sequence[str] | None, num_classes: int) -> list[str]:
-    if class_names is None:
-        return [str(i) for i in range(num_classes)]
-    if isinstance(class_names, str) or len(class_names) < num_classes:
-        raise ValueError(
-            f"Expected one name per class (at least {num_classes}). "
-            f"Received: class_names={class_names!r}"
-        )
-    return [str(name) for name in class_names]
-
-
 def plot_confusion_matrix(
     y_true: Any,
     y_pred: Any,
     *,
     class_names: Sequence[str] | None = None,
-    normalize: bool = False,
+    normalize: str | None = None,
     path: str | os.PathLike[str] | None = None,
 ) -> Figure:
     """Draw the confusion matrix: how often each true class is predicted as each class.
@@ -87,9 +65,11 @@ def plot_confusion_matrix(
             `(num_examples, num_classes)` (e.g. `model.predict(x)`), whose
             largest entry is taken as the prediction.
         class_names: Names of the classes 0, 1, ..., for the axes.
-        normalize: If `True`, each row is divided by its total, so a cell is
-            the fraction of that true class (the diagonal is each class's
-            recall).
+        normalize: As in `dlguide.metrics.confusion_matrix`: `None` shows
+            counts; `"true"` divides each row by its total, so a cell is the
+            fraction of that true class (the diagonal is each class's
+            recall); `"pred"` divides each column (the diagonal is
+            precision); `"all"` divides by the number of examples.
         path: If given, the figure is also saved there (PNG by default;
             missing parent folders are created).
 
@@ -99,7 +79,8 @@ def plot_confusion_matrix(
 
     Raises:
         ValueError: If the labels are not integer labels of matching length,
-            or `class_names` is too short.
+            `class_names` is too short, or `normalize` is not one of the
+            options.
 
     Examples:
         >>> from dlguide.plots import plot_confusion_matrix
@@ -111,23 +92,21 @@ def plot_confusion_matrix(
         ('accuracy 0.833 (5 of 6)', 'predicted', 'true')
         >>> [text.get_text() for text in ax.texts]  # row by row
         ['2', '0', '0', '0', '1', '1', '0', '0', '2']
-        >>> fig = plot_confusion_matrix(y_true, y_pred, normalize=True)
+        >>> fig = plot_confusion_matrix(y_true, y_pred, normalize="true")
         >>> [text.get_text() for text in fig.axes[0].texts][3:6]
         ['0.00', '0.50', '0.50']
     """
-    labels = _true_labels(y_true)
+    labels = check_class_indices(y_true, "y_true")
     predicted, _ = _predicted(y_pred, len(labels))
-    normalize = check_bool(normalize, "normalize")
+    normalize = check_choice(normalize, "normalize", (None, "true", "pred", "all"))
     num_classes = int(max(labels.max(), predicted.max())) + 1
-    if class_names is not None:
-        num_classes = max(num_classes, len(class_names))
-    names = _names(class_names, num_classes)[:num_classes]
+    names = check_class_names(class_names, num_classes)
+    num_classes = len(names)
 
-    counts = np.zeros((num_classes, num_classes), dtype=np.int64)
-    np.add.at(counts, (labels, predicted), 1)
-    values = counts.astype(np.float64)
-    if normalize:
-        values = values / np.maximum(counts.sum(axis=1, keepdims=True), 1)
+    classes = np.arange(num_classes)
+    counts = confusion_matrix(labels, predicted, labels=classes)
+    values = confusion_matrix(labels, predicted, labels=classes, normalize=normalize)
+    values = values.astype(np.float64)
 
     side = max(3.6, 1.2 + 0.5 * num_classes)
     fig = Figure(figsize=(side + 1.0, side), layout="constrained")
@@ -138,7 +117,7 @@ def plot_confusion_matrix(
     fontsize = 9 if num_classes <= 10 else 7
     for i in range(num_classes):
         for j in range(num_classes):
-            text = f"{values[i, j]:.2f}" if normalize else str(counts[i, j])
+            text = str(counts[i, j]) if normalize is None else f"{values[i, j]:.2f}"
             color = "white" if values[i, j] > threshold else "black"
             ax.text(j, i, text, ha="center", va="center", color=color, fontsize=fontsize)
     ax.set_xticks(range(num_classes), names, rotation=45 if max(map(len, names)) > 3 else 0)
@@ -198,16 +177,12 @@ def plot_misclassified(
         '2 of 5 misclassified'
     """
     images = _image_list(x)
-    labels = _true_labels(y_true)
-    if len(labels) != len(images):
-        raise ValueError(
-            f"Expected one label per image ({len(images)} images). "
-            f"Received: y_true of shape {labels.shape}"
-        )
+    labels = check_class_indices(y_true, "y_true")
+    check_same_length(images, labels, "x", "y_true", "number of examples")
     predicted, confidence = _predicted(y_pred, len(labels))
     max_images = check_positive_int(max_images, "max_images")
     num_classes = int(max(labels.max(), predicted.max())) + 1
-    names = _names(class_names, num_classes)
+    names = check_class_names(class_names, num_classes)
 
     wrong = np.flatnonzero(labels != predicted)
     if confidence is not None:

@@ -108,7 +108,13 @@ assert 0.87 <= baselines["logistic regression"] <= 0.92, baselines
 
 # %%
 model = dlguide.cnn(
-    (28, 28), 10, filters=(16, 32), kernel_size=5, dense_units=(64,), dropout=0.2, rescale=1 / 255
+    (28, 28),
+    filters=(16, 32),
+    kernel_size=5,
+    dense_units=(64,),
+    dropout=0.2,
+    rescale=1 / 255,
+    classes=10,
 )
 model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
 print("parameters:", model.count_params())

@@ -57,7 +57,9 @@ class_names = ["brick", "grass", "gravel"]
 # overlap each other or any training patch.
 
 # %%
-(x_train, y_train), (x_test, y_test) = dlguide.load_textures(patch_size=16, stride=8)
+(x_train, y_train), (x_test, y_test) = dlguide.load_textures(
+    patch_size=16, strides=8
+)
 print("train:", x_train.shape, " test:", x_test.shape)
 print("test patches per class:", dict(zip(class_names, np.bincount(y_test).tolist())))
 
@@ -144,7 +146,9 @@ assert best_baseline == "SVM, LBP histograms"
 # %%
 def train_cnn(x, y, rescale):
     keras.utils.set_random_seed(0)
-    model = dlguide.cnn((16, 16), 3, filters=(32, 64), dropout=0.3, rescale=rescale)
+    model = dlguide.cnn(
+        (16, 16), filters=(32, 64), dropout=0.3, rescale=rescale, classes=3
+    )
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     wall, cpu = time.perf_counter(), time.process_time()
     history = model.fit(x, y, validation_split=0.1, epochs=10, batch_size=64, verbose=0)

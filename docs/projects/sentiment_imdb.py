@@ -114,7 +114,14 @@ assert round(cut_share, 3) == 0.225, cut_share
 # average is a strong, fast choice. Almost all parameters are the word vectors:
 
 # %%
-model = dlguide.text_classifier(vocabulary_size, sequence_length, embedding_dim=32, dropout=0.3)
+model = dlguide.text_classifier(
+    vocabulary_size,
+    sequence_length,
+    embedding_dim=32,
+    dropout=0.3,
+    classes=1,
+    classifier_activation="sigmoid",
+)
 model.compile(optimizer=keras.optimizers.Adam(0.003), loss="binary_crossentropy",
               metrics=["accuracy"])
 print(f"parameters: {model.count_params():,}")
@@ -165,7 +172,12 @@ assert abs(difference) < 0.03, difference
 
 # %%
 end_to_end = dlguide.text_classifier(
-    vocabulary_size, vectorizer=vectorizer, embedding_dim=32, dropout=0.3
+    vocabulary_size,
+    vectorizer=vectorizer,
+    embedding_dim=32,
+    dropout=0.3,
+    classes=1,
+    classifier_activation="sigmoid",
 )
 end_to_end.set_weights(model.get_weights())
 new_reviews = np.array([

@@ -50,6 +50,83 @@ _SKIP_CLASSES = re.compile(
 )
 
 
+# --------------------------------------------------------------------------- how prose writes a term
+# Site-only: the package itself needs none of this (`lookup` has its own, looser matching).
+
+
+def is_cased(word: str) -> bool:
+    """True for words whose case is part of them: "CNN", "ReLU", "AdamW", "TensorFlow"."""
+    return any(c.isupper() for c in word[1:])
+
+
+def spellings(form: str) -> set[str]:
+    """The form with British and American spellings of "-ise"/"-isation"."""
+    us = re.sub(r"(?<=[a-z])is(ation|ations|e|es|ed|ing|er|ers)\b", r"iz\1", form)
+    uk = re.sub(r"(?<=[a-z])iz(ation|ations|e|es|ed|ing|er|ers)\b", r"is\1", form)
+    return {form, us, uk}
+
+
+def surface_forms(form: str) -> set[str]:
+    """How prose writes a form: with its first letter in either case, singular and plural.
+
+    Words such as "CNN" or "ReLU" keep their case; "Batch normalisation" is also
+    found as "batch normalisation", "batch normalizations" and so on.
+    """
+    first, _, _ = form.partition(" ")
+    bases = (
+        {form}
+        if is_cased(first)
+        else {form, form[0].lower() + form[1:], form[0].upper() + form[1:]}
+    )
+    out = set()
+    for base in bases:
+        for spelt in spellings(base):
+            head, sep, last = spelt.rpartition(" ")
+            plurals = {last + "s"} if is_cased(last) else _terms._plurals(last)
+            out |= {spelt} | {head + sep + plural for plural in plurals}
+    return out
+
+
+def tooltips(all_terms: Iterable[_terms.Term] | None = None) -> dict[str, str]:
+    """Map every way the prose writes a glossary term to its tooltip text.
+
+    The keys are exact, case-sensitive phrases (Python-Markdown's `abbr`
+    extension matches them as whole words); the values read "Name: short".
+    """
+    result: dict[str, str] = {}
+    owner: dict[str, str] = {}
+    for term in _terms.terms() if all_terms is None else all_terms:
+        title = f"{term.name}: {term.short}"
+        for form in term.names:
+            for surface in surface_forms(form):
+                if owner.setdefault(surface, term.name) != term.name:
+                    raise ValueError(
+                        f"The tooltip form {surface!r} belongs to both "
+                        f"{owner[surface]!r} and {term.name!r}"
+                    )
+                result[surface] = title
+    return result
+
+
+def mentions(text: str, all_terms: Iterable[_terms.Term] | None = None) -> list[_terms.Term]:
+    """The terms whose name, alias, abbreviation or lookup name occurs in `text`, as words."""
+    all_terms = _terms.terms() if all_terms is None else list(all_terms)
+    words = _terms._normalise(text).split()
+    variants = [_terms._singulars(w) | {w} for w in words]
+    found = []
+    for term in all_terms:
+        for form in (*term.names, *term.lookup_only):
+            target = _terms._normalise(form).split()
+            n = len(target)
+            if n and any(
+                all(target[j] in variants[i + j] for j in range(n))
+                for i in range(len(words) - n + 1)
+            ):
+                found.append(term)
+                break
+    return found
+
+
 def load_terms() -> tuple[_terms.Term, ...]:
     """The glossary, read afresh from the data file (so `mkdocs serve` sees edits)."""
     return _terms._parse(DATA_FILE.read_text(encoding="utf-8"), str(DATA_FILE))
@@ -60,11 +137,11 @@ class Marker:
 
     def __init__(self, all_terms: Iterable[_terms.Term]) -> None:
         all_terms = list(all_terms)
-        self.titles = _terms._tooltips(all_terms)
+        self.titles = tooltips(all_terms)
         self.owner = {}
         for term in all_terms:
             for form in term.names:
-                for surface in _terms._surface_forms(form):
+                for surface in surface_forms(form):
                     self.owner[surface] = term.name
         forms = sorted(self.titles, key=len, reverse=True)
         self.regex = re.compile(r"\b(?:" + "|".join(map(re.escape, forms)) + r")\b")
