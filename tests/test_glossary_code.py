@@ -172,7 +172,9 @@ FACTORIES = {
 # Names an entry's code uses differently from `FACTORIES`.
 OVERRIDES = {
     "Residual block": lambda: {"x": keras.Input((8, 8, 4))},
-    "Freezing": lambda: {"model": dlguide.transfer(dlguide.cnn((16, 16, 3), 3), 2)},
+    "Freezing": lambda: {
+        "model": dlguide.transfer(dlguide.cnn((16, 16, 3), classes=3), classes=2)
+    },
 }
 
 
