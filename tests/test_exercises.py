@@ -22,6 +22,7 @@ EXERCISES = [
     "bce_from_logits",
     "momentum_step",
     "inverted_dropout",
+    "quantize_int8",
 ]
 
 
@@ -64,6 +65,11 @@ def _perceptron_no_bias(w, b, x, y, lr):
 
 
 # A correct answer written the way a reader would, for each exercise.
+def _quantize_keepdims(w):
+    scale = np.max(np.abs(w), axis=0, keepdims=True) / 127
+    return (w / scale).round().astype("int8"), scale.ravel()
+
+
 READER_ANSWERS = {
     "dense_forward": lambda X, W, b: _sigmoid(X @ W + b),
     "perceptron_update": lambda w, b, x, y, lr: (
@@ -76,6 +82,7 @@ READER_ANSWERS = {
     "bce_from_logits": lambda y, z: np.mean(np.logaddexp(0, z) - z * y),
     "momentum_step": lambda w, g, v, lr, m: (w + (m * v - lr * g), m * v - lr * g),
     "inverted_dropout": lambda x, rate, rng: x * (rng.random(x.shape) < 1 - rate) / (1 - rate),
+    "quantize_int8": _quantize_keepdims,
 }
 
 # Typical mistakes, and a piece of the FAIL line each must produce.
@@ -183,6 +190,27 @@ MISTAKES = {
         "inverted_dropout",
         lambda x, rate, rng: x * (np.random.random(x.shape) >= rate) / (1 - rate),
         "expected the same mask from a generator with the same seed, got a different one",
+    ),
+    "quantize_int8 with one scale for the whole kernel": (
+        "quantize_int8",
+        lambda w: (np.round(w / (np.abs(w).max() / 127)).astype(np.int8), np.abs(w).max() / 127),
+        "quantize_int8(w.shape=(6, 4)) -> q: 18 of 24 values differ",
+    ),
+    "quantize_int8 with one scale per input (row)": (
+        "quantize_int8",
+        lambda w: (
+            np.round(w / (np.abs(w).max(axis=1, keepdims=True) / 127)).astype(np.int8),
+            np.abs(w).max(axis=1) / 127,
+        ),
+        "q: 23 of 24 values differ",
+    ),
+    "quantize_int8 without rounding": (
+        "quantize_int8",
+        lambda w: (
+            (w / (np.abs(w).max(axis=0) / 127)).astype(np.int8),
+            np.abs(w).max(axis=0) / 127,
+        ),
+        "values differ",
     ),
 }
 

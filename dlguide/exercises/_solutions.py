@@ -401,3 +401,44 @@ def _verify_dropout(func) -> str | None:
 def inverted_dropout(x, rate, rng):
     keep = rng.random(x.shape) >= rate  # each entry is kept with probability 1 - rate
     return x * keep / (1 - rate)
+
+
+# --- Making models small and fast -----------------------------------------------
+
+
+def _quantize_int8_cases() -> list[_Case]:
+    rng = np.random.default_rng(9)
+    # Columns of very different sizes: one scale for the whole kernel would crush the small ones.
+    uneven = rng.normal(size=(6, 4)) * np.array([1.0, 0.01, 5.0, 0.2])
+    return [
+        _Case((uneven,)),
+        _Case((rng.normal(size=(3, 2)),)),
+        _Case((np.array([[0.5, -2.0], [-0.25, 1.0], [0.0, 0.5]]),)),
+    ]
+
+
+@_exercise(
+    title="int8 quantization, one scale per unit",
+    page="Making models small and fast",
+    task=f"""
+    Quantize a Dense kernel `w` of shape `(inputs, units)` to 8-bit integers
+    the way Keras's int8 scheme does, with one scale per unit (column):
+
+        scale[j] = max(|w[:, j]|) / 127
+        q = round(w / scale)            (as np.int8)
+
+    Return `(q, scale)`; `q * scale` is then close to `w`, and every entry of
+    `q` lies in [-127, 127]. The kernels have no all-zero column. The check
+    compares both outputs with the reference on 3 fixed kernels with
+    {ALLCLOSE}.
+    """,
+    hint="""Take the maximum of np.abs(w) over axis 0 (the inputs), so that
+    there is one scale per column, divide it by 127, then
+    np.round(w / scale).astype(np.int8); w / scale broadcasts over the rows.""",
+    cases=_quantize_int8_cases,
+    outputs=("q", "scale"),
+)
+def quantize_int8(w):
+    scale = np.abs(w).max(axis=0) / 127
+    q = np.round(w / scale).astype(np.int8)
+    return q, scale
