@@ -23,6 +23,8 @@ EXERCISES = [
     "momentum_step",
     "inverted_dropout",
     "quantize_int8",
+    "latency_percentile",
+    "data_parallel_grad",
 ]
 
 
@@ -83,6 +85,8 @@ READER_ANSWERS = {
     "momentum_step": lambda w, g, v, lr, m: (w + (m * v - lr * g), m * v - lr * g),
     "inverted_dropout": lambda x, rate, rng: x * (rng.random(x.shape) < 1 - rate) / (1 - rate),
     "quantize_int8": _quantize_keepdims,
+    "latency_percentile": lambda latencies, q: np.percentile(latencies, q),
+    "data_parallel_grad": lambda X, y, w, n: 2 / len(X) * X.T @ (X @ w - y),
 }
 
 # Typical mistakes, and a piece of the FAIL line each must produce.
@@ -211,6 +215,27 @@ MISTAKES = {
             np.abs(w).max(axis=0) / 127,
         ),
         "values differ",
+    ),
+    "latency_percentile with the nearest rank": (
+        "latency_percentile",
+        lambda lat, q: np.sort(lat)[int(round((len(lat) - 1) * q / 100))],
+        "latency_percentile(latencies=[12, 3, 7, 5], q=50) -> expected 6, got 7",
+    ),
+    "latency_percentile without sorting": (
+        "latency_percentile",
+        lambda lat, q: lat[int((len(lat) - 1) * q / 100)],
+        "expected 6, got",
+    ),
+    "data_parallel_grad summing the shards": (
+        "data_parallel_grad",
+        lambda X, y, w, n: np.sum(
+            [
+                2 / len(a) * a.T @ (a @ w - b)
+                for a, b in zip(np.split(X, n), np.split(y, n), strict=True)
+            ],
+            axis=0,
+        ),
+        "num_devices=2) -> expected [-1.672, 2.115, 0.9705], got [-3.343, 4.23, 1.941]",
     ),
 }
 
