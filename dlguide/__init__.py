@@ -6,8 +6,8 @@ subpackage is loaded the first time one of its names is used. The names of
 the top level, e.g. `dlguide.load_mnist` or `dlguide.mlp`. The other
 subpackages keep their namespace: `dlguide.scratch` (NumPy implementations),
 `dlguide.exercises`, `dlguide.vision` (OpenCV), `dlguide.text` (character
-models: sampling, perplexity), `dlguide.metrics`, `dlguide.glossary` and
-`dlguide.advise`.
+models: sampling, perplexity), `dlguide.metrics`, `dlguide.glossary`,
+`dlguide.advise` and `dlguide.deploy` (quantize, distil, export, serve).
 
 Examples:
     >>> import dlguide
@@ -70,6 +70,7 @@ _EXPORTS: dict[str, str] = {
 _SUBPACKAGES = (
     "advise",
     "datasets",
+    "deploy",
     "exercises",
     "glossary",
     "metrics",
@@ -86,6 +87,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from . import (
         advise,
         datasets,
+        deploy,
         exercises,
         glossary,
         metrics,

@@ -637,3 +637,14 @@ def check_examples(value: Any, name: str) -> Any:
             f"Expected an array with at least one example along its first axis. Received: {shape}"
         )
     return array
+
+
+def check_url(value: Any, name: str = "url") -> str:
+    """Return `value` if it is an http:// URL (the service's base URL or an endpoint)."""
+    url = check_non_empty_str(value, name) if isinstance(value, str) else value
+    if not isinstance(url, str) or not url.startswith("http://"):
+        raise ValueError(
+            f"Expected an http:// URL such as 'http://127.0.0.1:8000/predict'. "
+            f"Received: {name}={value!r}"
+        )
+    return url.rstrip("/")

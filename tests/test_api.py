@@ -16,7 +16,7 @@ import dlguide
 FLAT = ("datasets", "models", "plots")
 # These keep their namespace, so that e.g. the NumPy `dlguide.scratch.MLP` is never confused
 # with the Keras builder `dlguide.mlp`.
-NAMESPACED = ("scratch", "exercises", "vision", "metrics", "text", "glossary", "advise")
+NAMESPACED = ("scratch", "exercises", "vision", "metrics", "text", "glossary", "advise", "deploy")
 SUBPACKAGES = FLAT + NAMESPACED
 
 

@@ -22,6 +22,9 @@ EXERCISES = [
     "bce_from_logits",
     "momentum_step",
     "inverted_dropout",
+    "quantize_int8",
+    "latency_percentile",
+    "data_parallel_grad",
 ]
 
 
@@ -64,6 +67,11 @@ def _perceptron_no_bias(w, b, x, y, lr):
 
 
 # A correct answer written the way a reader would, for each exercise.
+def _quantize_keepdims(w):
+    scale = np.max(np.abs(w), axis=0, keepdims=True) / 127
+    return (w / scale).round().astype("int8"), scale.ravel()
+
+
 READER_ANSWERS = {
     "dense_forward": lambda X, W, b: _sigmoid(X @ W + b),
     "perceptron_update": lambda w, b, x, y, lr: (
@@ -76,6 +84,9 @@ READER_ANSWERS = {
     "bce_from_logits": lambda y, z: np.mean(np.logaddexp(0, z) - z * y),
     "momentum_step": lambda w, g, v, lr, m: (w + (m * v - lr * g), m * v - lr * g),
     "inverted_dropout": lambda x, rate, rng: x * (rng.random(x.shape) < 1 - rate) / (1 - rate),
+    "quantize_int8": _quantize_keepdims,
+    "latency_percentile": lambda latencies, q: np.percentile(latencies, q),
+    "data_parallel_grad": lambda X, y, w, n: 2 / len(X) * X.T @ (X @ w - y),
 }
 
 # Typical mistakes, and a piece of the FAIL line each must produce.
@@ -183,6 +194,48 @@ MISTAKES = {
         "inverted_dropout",
         lambda x, rate, rng: x * (np.random.random(x.shape) >= rate) / (1 - rate),
         "expected the same mask from a generator with the same seed, got a different one",
+    ),
+    "quantize_int8 with one scale for the whole kernel": (
+        "quantize_int8",
+        lambda w: (np.round(w / (np.abs(w).max() / 127)).astype(np.int8), np.abs(w).max() / 127),
+        "quantize_int8(w.shape=(6, 4)) -> q: 18 of 24 values differ",
+    ),
+    "quantize_int8 with one scale per input (row)": (
+        "quantize_int8",
+        lambda w: (
+            np.round(w / (np.abs(w).max(axis=1, keepdims=True) / 127)).astype(np.int8),
+            np.abs(w).max(axis=1) / 127,
+        ),
+        "q: 23 of 24 values differ",
+    ),
+    "quantize_int8 without rounding": (
+        "quantize_int8",
+        lambda w: (
+            (w / (np.abs(w).max(axis=0) / 127)).astype(np.int8),
+            np.abs(w).max(axis=0) / 127,
+        ),
+        "values differ",
+    ),
+    "latency_percentile with the nearest rank": (
+        "latency_percentile",
+        lambda lat, q: np.sort(lat)[int(round((len(lat) - 1) * q / 100))],
+        "latency_percentile(latencies=[12, 3, 7, 5], q=50) -> expected 6, got 7",
+    ),
+    "latency_percentile without sorting": (
+        "latency_percentile",
+        lambda lat, q: lat[int((len(lat) - 1) * q / 100)],
+        "expected 6, got",
+    ),
+    "data_parallel_grad summing the shards": (
+        "data_parallel_grad",
+        lambda X, y, w, n: np.sum(
+            [
+                2 / len(a) * a.T @ (a @ w - b)
+                for a, b in zip(np.split(X, n), np.split(y, n), strict=True)
+            ],
+            axis=0,
+        ),
+        "num_devices=2) -> expected [-1.672, 2.115, 0.9705], got [-3.343, 4.23, 1.941]",
     ),
 }
 

@@ -43,7 +43,7 @@ from dlguide.glossary import _terms
 
 REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "docs"
-HEADING_DIRS = ("foundations", "architectures", "cheatsheets")
+HEADING_DIRS = ("foundations", "architectures", "cheatsheets", "deployment")
 
 # Headings that name no concept, by exact text (see the module docstring).
 NON_TERM_HEADINGS = {

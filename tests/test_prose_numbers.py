@@ -18,7 +18,9 @@ from harness.pages import NUMBER_DIRECTIVE, parse_number
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = sorted((ROOT / "docs").rglob("*.md"))
 
-_TABLE = re.compile(r"(?P<table>(?:^\|.*\|[ \t]*\n)+)(?P<checks>(?:^<!--\s*number:.*-->[ \t]*\n?)+)", re.M)
+_TABLE = re.compile(
+    r"(?P<table>(?:^\|.*\|[ \t]*\n)+)(?P<checks>(?:^<!--\s*number:.*-->[ \t]*\n?)+)", re.M
+)
 _CODE_OR_MATH = re.compile(r"`[^`]*`|\$[^$]*\$")
 _MEASURED = re.compile(r"(?<![\w.])\d+\.\d+%?|(?<![\w.])\d+%")
 

@@ -401,3 +401,129 @@ def _verify_dropout(func) -> str | None:
 def inverted_dropout(x, rate, rng):
     keep = rng.random(x.shape) >= rate  # each entry is kept with probability 1 - rate
     return x * keep / (1 - rate)
+
+
+# --- Making models small and fast -----------------------------------------------
+
+
+def _quantize_int8_cases() -> list[_Case]:
+    rng = np.random.default_rng(9)
+    # Columns of very different sizes: one scale for the whole kernel would crush the small ones.
+    uneven = rng.normal(size=(6, 4)) * np.array([1.0, 0.01, 5.0, 0.2])
+    return [
+        _Case((uneven,)),
+        _Case((rng.normal(size=(3, 2)),)),
+        _Case((np.array([[0.5, -2.0], [-0.25, 1.0], [0.0, 0.5]]),)),
+    ]
+
+
+@_exercise(
+    title="int8 quantization, one scale per unit",
+    page="Making models small and fast",
+    task=f"""
+    Quantize a Dense kernel `w` of shape `(inputs, units)` to 8-bit integers
+    the way Keras's int8 scheme does, with one scale per unit (column):
+
+        scale[j] = max(|w[:, j]|) / 127
+        q = round(w / scale)            (as np.int8)
+
+    Return `(q, scale)`; `q * scale` is then close to `w`, and every entry of
+    `q` lies in [-127, 127]. The kernels have no all-zero column. The check
+    compares both outputs with the reference on 3 fixed kernels with
+    {ALLCLOSE}.
+    """,
+    hint="""Take the maximum of np.abs(w) over axis 0 (the inputs), so that
+    there is one scale per column, divide it by 127, then
+    np.round(w / scale).astype(np.int8); w / scale broadcasts over the rows.""",
+    cases=_quantize_int8_cases,
+    outputs=("q", "scale"),
+)
+def quantize_int8(w):
+    scale = np.abs(w).max(axis=0) / 127
+    q = np.round(w / scale).astype(np.int8)
+    return q, scale
+
+
+# --- Deploying a model ----------------------------------------------------------
+
+
+def _latency_percentile_cases() -> list[_Case]:
+    rng = np.random.default_rng(10)
+    return [
+        _Case((np.array([12.0, 3.0, 7.0, 5.0]), 50.0)),
+        _Case((np.array([4.0, 1.0, 3.0, 2.0, 10.0]), 90.0)),
+        _Case((rng.exponential(20.0, size=200), 99.0)),
+        _Case((np.array([5.0]), 99.0)),
+        _Case((rng.normal(50.0, 5.0, size=37), 0.0)),
+        _Case((rng.normal(50.0, 5.0, size=37), 100.0)),
+    ]
+
+
+@_exercise(
+    title="A latency percentile by hand",
+    page="Deploying a model",
+    task=f"""
+    Return the `q`-th percentile (0 <= q <= 100) of the request latencies
+    `latencies` (a 1-D array, in any order), as NumPy's default
+    `np.percentile` computes it, but without calling it: sort the values,
+    find the position
+
+        position = (n - 1) * q / 100
+
+    in the sorted array (counting from 0), and interpolate linearly between
+    the two values around it when the position falls between them. The
+    check compares your result with the reference on 6 fixed inputs with
+    {ALLCLOSE}.
+    """,
+    hint="""Sort first (np.sort). With lower = floor(position) and
+    upper = min(lower + 1, n - 1), the answer is
+    sorted[lower] + (position - lower) * (sorted[upper] - sorted[lower]).""",
+    cases=_latency_percentile_cases,
+)
+def latency_percentile(latencies, q):
+    ordered = np.sort(latencies)
+    position = (len(ordered) - 1) * q / 100
+    lower = int(np.floor(position))
+    upper = min(lower + 1, len(ordered) - 1)
+    return ordered[lower] + (position - lower) * (ordered[upper] - ordered[lower])
+
+
+# --- Training on many devices ---------------------------------------------------
+
+
+def _data_parallel_grad_cases() -> list[_Case]:
+    rng = np.random.default_rng(11)
+    cases = []
+    for n, d, devices in [(8, 3, 2), (12, 2, 4), (6, 4, 1), (64, 5, 8)]:
+        X = rng.normal(size=(n, d))
+        cases.append(_Case((X, rng.normal(size=n), rng.normal(size=d), devices)))
+    return cases
+
+
+@_exercise(
+    title="The gradient of data parallelism",
+    page="Training on many devices",
+    task=f"""
+    Simulate one step of data parallelism for linear regression with the
+    mean squared error `mean((X @ w - y) ** 2)`. Split the batch `X`, `y`
+    into `num_devices` equal consecutive shards (the batch size is a multiple
+    of `num_devices`), compute on each "device" the gradient of the loss of
+    its own shard with respect to `w` (m is the shard size),
+
+        grad = 2 / m * X_shard.T @ (X_shard @ w - y_shard)
+
+    and combine them as an all-reduce does for data parallelism. Return the
+    combined gradient: it must equal the gradient of the whole batch. The
+    check compares it with the reference on 4 fixed batches with {ALLCLOSE}.
+    """,
+    hint="""Each shard's gradient is a mean over its own m examples, so the
+    whole batch's gradient is the average of the shard gradients (their sum
+    divided by num_devices), not their sum.""",
+    cases=_data_parallel_grad_cases,
+)
+def data_parallel_grad(X, y, w, num_devices):
+    gradients = []
+    for X_shard, y_shard in zip(np.split(X, num_devices), np.split(y, num_devices), strict=True):
+        m = len(X_shard)
+        gradients.append(2 / m * X_shard.T @ (X_shard @ w - y_shard))
+    return np.mean(gradients, axis=0)

@@ -1,4 +1,4 @@
-"""MkDocs hook: drop TensorFlow's native start-up log from notebook pages.
+"""MkDocs hook: drop TensorFlow's (and LiteRT's) native log lines from notebook pages.
 
 When a notebook imports TensorFlow, its C++ runtime writes a few timestamped
 lines (oneDNN, CUDA probing) straight to the process's stderr before Python
@@ -26,6 +26,8 @@ _NATIVE_LOG_LINE = re.compile(
     r"|[IWE]\d{4} \d\d:\d\d:[\d.]+\s+\d+ [\w.]+:\d+\] .*"
     # second line of the CPU-feature notice
     r"|To enable the following instructions: .*rebuild TensorFlow with the appropriate compiler flags\."
+    # LiteRT's interpreter, when it loads a model
+    r"|INFO: Created TensorFlow Lite XNNPACK delegate for CPU\."
 )
 
 
