@@ -175,7 +175,10 @@ class Outputs:
                 return match[0]
             return f"*[figure: {match['alt'] or match['src']}, not computed yet]*"
 
-        return self._notice(page.file.src_uri) + _IMAGE.sub(placeholder, markdown)
+        markdown = _IMAGE.sub(placeholder, markdown)
+        title = re.match(r"#[^#\n].*\n", markdown)  # the notice goes under the page's title
+        at = title.end() if title else 0
+        return markdown[:at] + "\n" + self._notice(page.file.src_uri) + markdown[at:]
 
     def on_pre_page(self, page: Any, plugin_config: Any) -> None:
         """A notebook with a stored run is rendered from the executed copy.
@@ -214,7 +217,9 @@ class Outputs:
         unit = self.needed.get(page.file.src_uri)
         if unit is None or unit.kind != "notebook" or self._state(page.file.src_uri) == "ready":
             return html
-        return self._notice(page.file.src_uri) + html
+        at = html.find("</h1>")  # under the notebook's title
+        at = at + len("</h1>") if at >= 0 else 0
+        return html[:at] + self._notice(page.file.src_uri) + html[at:]
 
     def _notice(self, src_uri: str) -> str:
         unit = self.needed[src_uri]
