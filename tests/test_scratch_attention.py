@@ -82,7 +82,9 @@ def test_multi_head_attention_equals_keras_given_its_weights(causal):
     assert np.abs(mha(X, causal=causal) - _np(expected)).max() < TOL
     assert np.abs(mha.attention_weights - _np(scores)).max() < TOL
     assert mha.num_params == layer.count_params()
-    assert all(np.array_equal(a, b) for a, b in zip(mha.get_weights(), layer.get_weights()))
+    assert all(
+        np.array_equal(a, b) for a, b in zip(mha.get_weights(), layer.get_weights(), strict=True)
+    )
 
 
 def test_multi_head_cross_attention_with_padding_equals_keras():
