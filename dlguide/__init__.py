@@ -67,6 +67,7 @@ _EXPORTS: dict[str, str] = {
     "transfer": "models",
     "unfreeze": "models",
     "plot_activations": "plots",
+    "plot_attention": "plots",
     "plot_augmentation_grid": "plots",
     "plot_confusion_matrix": "plots",
     "plot_decision_boundary": "plots",
@@ -78,6 +79,7 @@ _EXPORTS: dict[str, str] = {
     "plot_images": "plots",
     "plot_loss_surface_paths": "plots",
     "plot_misclassified": "plots",
+    "plot_positional_encoding": "plots",
     "plot_roc_curve": "plots",
 }
 _SUBPACKAGES = (
@@ -153,6 +155,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     )
     from .plots import (
         plot_activations,
+        plot_attention,
         plot_augmentation_grid,
         plot_confusion_matrix,
         plot_decision_boundary,
@@ -164,6 +167,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         plot_images,
         plot_loss_surface_paths,
         plot_misclassified,
+        plot_positional_encoding,
         plot_roc_curve,
     )
 
