@@ -217,6 +217,13 @@ class TokenAndPositionEmbedding(keras.layers.Layer):
         }
 
 
+def _attend(query: Any, key: Any, value: Any, mask: Any, weights: bool) -> tuple[Any, Any]:
+    """`attention`, or Keras' fused `dot_product_attention` when the weights are not needed."""
+    if weights:
+        return attention(query, key, value, mask, return_weights=True)
+    return ops.dot_product_attention(query, key, value, mask=mask), None
+
+
 def _key_mask(mask: Any) -> Any:
     """A Keras padding mask `(batch, keys)` as an attention mask `(batch, 1, 1, keys)`."""
     return ops.cast(mask, "bool")[:, None, None, :]
@@ -401,7 +408,7 @@ class TransformerBlock(keras.layers.Layer):
         return ops.zeros(shape, dtype=self.compute_dtype), ops.zeros(shape, self.compute_dtype)
 
     def _self_attention(
-        self, x: Any, padding: Any, cache: Any, training: Any
+        self, x: Any, padding: Any, cache: Any, scores: bool
     ) -> tuple[Any, Any, Any]:
         layer = self.attention
         query, key, value = layer.query_dense(x), layer.key_dense(x), layer.value_dense(x)
@@ -415,15 +422,17 @@ class TransformerBlock(keras.layers.Layer):
         mask = None if padding is None else _key_mask(padding)
         if self.causal:
             mask = _and(mask, _causal(ops.shape(query)[1], ops.shape(key)[1]))
-        output, weights = attention(query, key, value, mask, return_weights=True)
+        output, weights = _attend(query, key, value, mask, scores)
         return layer.output_dense(output), cache, weights
 
-    def _cross_attention(self, x: Any, context: Any, context_mask: Any) -> tuple[Any, Any]:
+    def _cross_attention(
+        self, x: Any, context: Any, context_mask: Any, scores: bool
+    ) -> tuple[Any, Any]:
         layer = self.cross_attention_layer
         query = layer.query_dense(x)
         key, value = layer.key_dense(context), layer.value_dense(context)
         mask = None if context_mask is None else _key_mask(context_mask)
-        output, weights = attention(query, key, value, mask, return_weights=True)
+        output, weights = _attend(query, key, value, mask, scores)
         return layer.output_dense(output), weights
 
     def call(
@@ -457,7 +466,7 @@ class TransformerBlock(keras.layers.Layer):
             return norm(x + self.dropout_layer(y, training=training)), extra
 
         def self_attention(h: Any) -> Any:
-            y, new_cache, weights = self._self_attention(h, padding, cache, training)
+            y, new_cache, weights = self._self_attention(h, padding, cache, return_attention_scores)
             scores.append(weights)
             return y, new_cache
 
@@ -465,7 +474,9 @@ class TransformerBlock(keras.layers.Layer):
         if self.cross_attention:
 
             def cross(h: Any) -> Any:
-                y, weights = self._cross_attention(h, context, context_mask)
+                y, weights = self._cross_attention(
+                    h, context, context_mask, return_attention_scores
+                )
                 scores.append(weights)
                 return y, None
 

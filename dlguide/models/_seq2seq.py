@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import keras
@@ -13,7 +14,10 @@ from .._validation import (
     check_non_negative_int,
     check_positive_int,
 )
+from ._transformer import _compiled
 
+# Compiled forward passes, per model, for the step-by-step decoding.
+_FORWARD: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 _ATTENTION = {"additive": keras.layers.AdditiveAttention, "dot": keras.layers.Attention}
 
 
@@ -201,12 +205,20 @@ def greedy_decode(
     end_id = check_non_negative_int(end_id, "end_id")
     max_length = check_positive_int(max_length, "max_length")
     batch_size = check_positive_int(batch_size, "batch_size")
+    if not isinstance(model, keras.Model):  # any callable with the same contract
+        forward = lambda source, target: model([source, target], training=False)  # noqa: E731
+    elif model in _FORWARD:
+        forward = _FORWARD[model]
+    else:
+        forward = _FORWARD[model] = _compiled(
+            lambda source, target: model([source, target], training=False)
+        )
     decoded = []
     for first in range(0, len(source), batch_size):
         chunk = source[first : first + batch_size].astype("int32")
         target = np.full((len(chunk), 1), start_id, dtype="int32")
         for _ in range(max_length):
-            outputs = keras.ops.convert_to_numpy(model([chunk, target], training=False))
+            outputs = keras.ops.convert_to_numpy(forward(chunk, target))
             target = np.concatenate([target, outputs[:, -1].argmax(-1)[:, None]], axis=1)
             target = target.astype("int32")
             if np.all((target[:, 1:] == end_id).any(axis=1)):
