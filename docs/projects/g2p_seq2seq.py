@@ -118,13 +118,20 @@ for attention, model in models.items():
 for w, t, a, b in list(zip(test_words, truth, written[None], written["additive"]))[:6]:
     print(f"{w:>12}: true {' '.join(t):22} plain {' '.join(a):22} attention {' '.join(b)}")
 assert word_error["additive"] < word_error[None] - 0.1
-assert phoneme_error["additive"] < phoneme_error[None]
+assert phoneme_error["additive"] < phoneme_error[None] - 0.1
+assert round(phoneme_error[None], 2) == 0.49 and round(phoneme_error["additive"], 2) == 0.29
+assert round(word_error[None], 2) == 0.92 and round(word_error["additive"], 2) == 0.77
 
 # %% [markdown]
 # Attention cuts both error rates by a wide margin with the same recurrent layers, data and
-# training. These are small models trained for seconds on 5000 words: published G2P systems reach
+# training: the phoneme error rate falls from 0.49 to 0.29 and the word error rate from 0.92 to
+# 0.77. These are small models trained for seconds on 5000 words: published G2P systems reach
 # word error rates near 0.2 on this dictionary (with stress marks, which make it harder), so both
 # are far from the state of the art, and the comparison between them is the point.
+# <!-- number: phoneme_error[None] = 0.49 -->
+# <!-- number: phoneme_error["additive"] = 0.29 -->
+# <!-- number: word_error[None] = 0.92 -->
+# <!-- number: word_error["additive"] = 0.77 -->
 #
 # ## 4. Where the bottleneck shows: accuracy against word length
 
@@ -149,12 +156,19 @@ ax.legend()
 fig
 # %%
 assert accuracy[None][-1] < accuracy[None][0]
-assert accuracy["additive"][-1] - accuracy[None][-1] > 0
+assert all(a > b for a, b in zip(accuracy["additive"], accuracy[None]))
+assert [round(a, 2) for a in accuracy[None]] == [0.23, 0.14, 0.05, 0.01, 0.0]
+assert round(accuracy["additive"][0], 2) == 0.42 and round(accuracy["additive"][-1], 2) == 0.06
 
 # %% [markdown]
-# Both models find long words harder (more phonemes to get right). Without attention the accuracy
-# falls towards zero for the longest words, which must squeeze through the single state vector;
-# with attention the decoder can look up the letters it needs, and the fall is slower.
+# Both models find long words harder: more phonemes to get right, each a chance to slip. Without
+# attention the share of words entirely right falls from 0.23 (up to 4 letters) to 0.01 (9-10
+# letters) and none of the 135 words of 11 letters or more; with attention it falls from 0.42 to
+# 0.12 and 0.06. At every length attention is ahead, and at 9-10 letters the plain model, whose
+# whole word must squeeze through one state vector of 64 numbers, is right once in a hundred.
+# <!-- number: accuracy[None][0] = 0.23 -->
+# <!-- number: accuracy["additive"][0] = 0.42 -->
+# <!-- number: accuracy["additive"][-1] = 0.06 -->
 #
 # ## 5. What the attention looks at
 
