@@ -70,7 +70,9 @@ ids_test = keras.ops.convert_to_numpy(vectorizer(x_test))
 #
 # `dlguide.transformer_classifier`: token and learned position embeddings of width 32, one
 # encoder block with 2 heads and a feed-forward layer of 32 units (keras.io's sizes), average
-# pooling over the real words, dropout and a sigmoid unit. Two epochs.
+# pooling over the real words, dropout and a sigmoid unit. keras.io trains two epochs; one is
+# enough here (in a two-epoch run the validation accuracy was 0.875 after the first and 0.865 after
+# the second) and halves the time.
 
 # %%
 transformer = dlguide.transformer_classifier(
@@ -80,7 +82,7 @@ transformer = dlguide.transformer_classifier(
 transformer.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy",
                     metrics=["accuracy"])
 start = time.perf_counter()
-history = transformer.fit(ids_train, y_train, validation_split=0.1, epochs=2, batch_size=64,
+history = transformer.fit(ids_train, y_train, validation_split=0.1, epochs=1, batch_size=64,
                           verbose=0)
 seconds = time.perf_counter() - start
 results["transformer, 1 block"] = (transformer.evaluate(ids_test, y_test, verbose=0)[1], seconds)
@@ -112,7 +114,7 @@ pooled = dlguide.text_classifier(vocabulary_size, sequence_length, embedding_dim
 pooled.compile(optimizer=keras.optimizers.Adam(3e-3), loss="binary_crossentropy",
                metrics=["accuracy"])
 start = time.perf_counter()
-pooled.fit(ids_train, y_train, epochs=3, batch_size=64, verbose=0)
+pooled.fit(ids_train, y_train, epochs=2, batch_size=64, verbose=0)
 results["embedding + average pooling"] = (
     pooled.evaluate(ids_test, y_test, verbose=0)[1], time.perf_counter() - start
 )
@@ -129,23 +131,26 @@ baseline_accuracy = results["TF-IDF + logistic regression"][0]
 print(f"keras.io's transformer example (official test set): 0.8745; this run: "
       f"{transformer_accuracy:.4f}")
 assert transformer_accuracy > 0.84, transformer_accuracy
-assert abs(transformer_accuracy - baseline_accuracy) < 0.05
+assert baseline_accuracy > transformer_accuracy, (baseline_accuracy, transformer_accuracy)
+assert round(baseline_accuracy, 3) == 0.895
 
 # %% [markdown]
-# The transformer lands in the same range as keras.io's 0.8745 (another test set, fewer training
-# reviews). It does **not** beat TF-IDF + logistic regression: the table, from this run, shows
-# them within a few points, with the linear model ahead or level. Sentiment is mostly decided by
+# The transformer lands near keras.io's 0.8745 (another test set, fewer training reviews, one
+# epoch instead of two). It does **not** beat TF-IDF + logistic regression, which reaches 0.895
+# on the same test reviews in a fraction of the time, and it does not beat the plain average of
+# word vectors either (the table above gives this run's numbers). Sentiment is mostly decided by
 # which words a review uses, which the bag-of-words models capture directly; attention can model
-# word order and negation, but with 20,000 reviews and two epochs a small transformer does not
-# learn enough of that to pay for itself. The LSTM, given half the text and one epoch, is the
+# word order and negation, but with 20,000 reviews and one epoch a small transformer does not
+# learn enough of that to pay for its cost. The LSTM, given half the text and one epoch, is the
 # weakest here, a budget choice rather than a verdict on recurrent models. Transformers win on
 # text when they are pretrained on much more of it: see the pretraining experiment on
 # [BERT and GPT](../../architectures/bert-gpt/).
+# <!-- number: baseline_accuracy = 0.895 -->
 #
 # ## What to take away
 #
 # - Put every model in one table on the same split, with the time it took.
-# - On IMDB sentiment, a small transformer trained from scratch matches but does not beat TF-IDF +
-#   logistic regression.
+# - On IMDB sentiment, a small transformer trained from scratch comes close to but does not beat
+#   TF-IDF + logistic regression.
 # - `dlguide.transformer_classifier` takes the same token ids as the other text models; swap it in
 #   with one line.
