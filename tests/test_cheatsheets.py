@@ -21,7 +21,17 @@ ROOT = Path(__file__).resolve().parents[1]
 LAYERS_PAGE = ROOT / "docs" / "cheatsheets" / "layers.md"
 
 # Public names of dlguide.models that do not build a model.
-NOT_BUILDERS = {"unfreeze"}
+NOT_BUILDERS = {
+    "unfreeze",
+    # transformer layers and helpers (the builders below use them)
+    "TokenAndPositionEmbedding",
+    "TransformerBlock",
+    "attention",
+    "attention_weights",
+    "generate_tokens",
+    "greedy_decode",
+    "rotate",
+}
 
 
 def _residual_block_model() -> keras.Model:
@@ -109,6 +119,23 @@ BUILDS: dict[str, list[Callable[[], keras.Layer]]] = {
         lambda: models.text_classifier(
             20, vectorizer=_vectorizer(), classes=1, classifier_activation="sigmoid"
         ),
+    ],
+    "transformer_classifier": [
+        lambda: models.transformer_classifier(20, 6, embedding_dim=8, num_heads=2, classes=2),
+        lambda: models.transformer_classifier(
+            20, 6, embedding_dim=8, num_heads=2, dropout=0.0, norm_first=False, classes=2
+        ),
+    ],
+    "transformer_language_model": [
+        lambda: models.transformer_language_model(20, 6, embedding_dim=8, num_heads=2, dropout=0.1),
+    ],
+    "transformer_seq2seq": [
+        lambda: models.transformer_seq2seq(20, 20, 6, 6, embedding_dim=8, num_heads=2),
+    ],
+    "rnn_seq2seq": [
+        lambda: models.rnn_seq2seq(20, 20, units=4),
+        lambda: models.rnn_seq2seq(20, 20, units=4, cell="lstm", attention="additive"),
+        lambda: models.rnn_seq2seq(20, 20, units=4, attention="dot"),
     ],
     "char_language_model": [
         lambda: models.char_language_model(20, sequence_length=10, dropout=0.2),

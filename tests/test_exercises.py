@@ -25,6 +25,11 @@ EXERCISES = [
     "quantize_int8",
     "latency_percentile",
     "data_parallel_grad",
+    "attention_pooling",
+    "causal_attention",
+    "position_encoding",
+    "layer_norm",
+    "mlm_inputs",
 ]
 
 
@@ -66,6 +71,30 @@ def _perceptron_no_bias(w, b, x, y, lr):
     return w + lr * (y - y_hat) * x, b
 
 
+def _mlm_in_place(ids, chosen, mask_id):
+    ids = ids.copy()
+    ids[chosen] = mask_id
+    return ids, chosen * 1.0
+
+
+def _softmax_rows(scores):
+    e = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _mask_after_softmax(Q, K, V):
+    weights = _softmax_rows(Q @ K.T / np.sqrt(Q.shape[1])) * np.tril(np.ones((len(Q), len(K))))
+    return weights @ V
+
+
+def _encoding_wrong_exponent(num_steps, num_hiddens):
+    i = np.arange(num_hiddens // 2)
+    angles = np.arange(num_steps)[:, None] / 10000 ** (i / num_hiddens)
+    P = np.zeros((num_steps, num_hiddens))
+    P[:, 0::2], P[:, 1::2] = np.sin(angles), np.cos(angles)
+    return P
+
+
 # A correct answer written the way a reader would, for each exercise.
 def _quantize_keepdims(w):
     scale = np.max(np.abs(w), axis=0, keepdims=True) / 127
@@ -87,10 +116,42 @@ READER_ANSWERS = {
     "quantize_int8": _quantize_keepdims,
     "latency_percentile": lambda latencies, q: np.percentile(latencies, q),
     "data_parallel_grad": lambda X, y, w, n: 2 / len(X) * X.T @ (X @ w - y),
+    "attention_pooling": lambda q, K, V: scratch.scaled_dot_product_attention(q[None], K, V)[0][0],
+    "causal_attention": lambda Q, K, V: scratch.scaled_dot_product_attention(Q, K, V, causal=True)[
+        0
+    ],
+    "position_encoding": lambda n, d: scratch.positional_encoding(n, d),
+    "layer_norm": lambda X, g, b: scratch.layer_norm(X, g, b),
+    "mlm_inputs": _mlm_in_place,
 }
 
 # Typical mistakes, and a piece of the FAIL line each must produce.
 MISTAKES = {
+    "attention_pooling without the scale": (
+        "attention_pooling",
+        lambda q, K, V: _softmax_rows(K @ q) @ V,
+        "attention_pooling(query=[1, 0], keys=[[1, 0], [0, 1]], values=[[1], [3]]) -> expected [1.66]",
+    ),
+    "causal_attention masking after the softmax": (
+        "causal_attention",
+        _mask_after_softmax,
+        "causal_attention(Q.shape=(3, 3), K.shape=(3, 3), V.shape=(3, 3)) -> 5 of 9 values differ",
+    ),
+    "position_encoding with i instead of 2i": (
+        "position_encoding",
+        _encoding_wrong_exponent,
+        "position_encoding(num_steps=4, num_hiddens=6) -> 12 of 24 values differ",
+    ),
+    "layer_norm over the batch": (
+        "layer_norm",
+        lambda X, g, b: (X - X.mean(0)) / np.sqrt(X.var(0) + 1e-3) * g + b,
+        "layer_norm(X=[[1, 2, 3]], gamma=[1, 1, 1], beta=[0, 0, 0]) -> expected",
+    ),
+    "mlm_inputs weighting every position": (
+        "mlm_inputs",
+        lambda ids, chosen, m: (np.where(chosen, m, ids), np.ones(ids.shape)),
+        "sample_weight",
+    ),
     "dense_forward, no bias": (
         "dense_forward",
         lambda X, W, b: _sigmoid(X @ W),
@@ -325,7 +386,9 @@ def test_unknown_names_suggest_the_closest_exercise(func):
 
 
 def test_a_name_far_from_every_exercise_lists_them_all():
-    with pytest.raises(ValueError, match=r"Expected one of 'backward_pass', .*Received: name=42"):
+    with pytest.raises(
+        ValueError, match=r"Expected one of 'attention_pooling', .*Received: name=42"
+    ):
         describe(42)
 
 

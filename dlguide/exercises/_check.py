@@ -96,7 +96,7 @@ def list_exercises() -> list[str]:
         >>> list_exercises()[:3]
         ['dense_forward', 'perceptron_update', 'sigmoid_grad']
         >>> len(list_exercises())
-        11
+        16
     """
     return list(_EXERCISES)
 

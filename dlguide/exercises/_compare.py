@@ -36,7 +36,8 @@ def _call_label(name: str, params: tuple[str, ...], args: tuple[Any, ...]) -> st
     for param, arg in zip(params, args, strict=True):
         # Small hand-written arrays are shown in full, random ones by their shape.
         if isinstance(arg, np.ndarray) and (
-            arg.size > _MAX_SHOWN or not np.array_equal(arg, np.round(arg, 2))
+            arg.size > _MAX_SHOWN
+            or (arg.dtype.kind == "f" and not np.array_equal(arg, np.round(arg, 2)))
         ):
             shown.append(f"{param}.shape={arg.shape}")
         else:

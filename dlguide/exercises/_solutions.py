@@ -1,4 +1,4 @@
-"""The exercises of the foundations track: cases and reference answers.
+"""The exercises of the foundations and transformer tracks: cases and reference answers.
 
 Each reference answer is registered with `@_exercise(...)`; `solution(name)`
 shows its source to the reader, so keep them short and plain. They build on
@@ -527,3 +527,203 @@ def data_parallel_grad(X, y, w, num_devices):
         m = len(X_shard)
         gradients.append(2 / m * X_shard.T @ (X_shard @ w - y_shard))
     return np.mean(gradients, axis=0)
+
+
+# --- Attention ------------------------------------------------------------------
+
+
+def _attention_pooling_cases() -> list[_Case]:
+    rng = np.random.default_rng(11)
+    return [
+        _Case((np.array([1.0, 0.0]), np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([[1.0], [3.0]]))),
+        _Case((rng.normal(size=4), rng.normal(size=(6, 4)), rng.normal(size=(6, 3)))),
+        # One key far ahead: its weight is 1 and the scores are large (no overflow).
+        _Case((np.array([30.0, 30.0]), np.array([[10.0, 10.0], [0.0, 0.0]]), np.eye(2))),
+    ]
+
+
+@_exercise(
+    title="Attention pooling for one query",
+    page="Attention",
+    task=f"""
+    Compute scaled dot-product attention for a single query: score every key
+    by its dot product with the query divided by `sqrt(d)`, turn the scores
+    into weights with a softmax, and return the weighted average of the
+    values.
+
+    - query: shape `(d,)`.
+    - keys: shape `(num_keys, d)`, one key per row.
+    - values: shape `(num_keys, d_v)`, one value per row.
+
+    Return an array of shape `(d_v,)`. The check compares your output with the
+    reference on 3 fixed inputs, one with very large scores, with {ALLCLOSE}.
+    """,
+    hint="""scores = keys @ query / sqrt(d); subtract scores.max() before exp so
+    that large scores do not overflow; weights = exp(scores) / sum; return
+    weights @ values.""",
+    cases=_attention_pooling_cases,
+)
+def attention_pooling(query, keys, values):
+    scores = keys @ query / np.sqrt(len(query))
+    weights = np.exp(scores - scores.max())
+    weights = weights / weights.sum()
+    return weights @ values
+
+
+# --- Self-attention and multi-head attention --------------------------------------
+
+
+def _causal_attention_cases() -> list[_Case]:
+    rng = np.random.default_rng(12)
+    return [
+        _Case((np.eye(3), np.eye(3), np.arange(9.0).reshape(3, 3))),
+        _Case((rng.normal(size=(5, 4)), rng.normal(size=(5, 4)), rng.normal(size=(5, 2)))),
+        _Case((rng.normal(size=(1, 2)), rng.normal(size=(1, 2)), rng.normal(size=(1, 2)))),
+    ]
+
+
+@_exercise(
+    title="Causal self-attention",
+    page="Self-attention and multi-head attention",
+    task=f"""
+    Compute scaled dot-product attention with a causal mask, as a decoder
+    does: position i may attend to positions 0 to i only, never to a later
+    one.
+
+    - Q, K: shape `(num_steps, d)`; V: shape `(num_steps, d_v)`.
+
+    Return the output, shape `(num_steps, d_v)`. The check compares your
+    output with the reference on 3 fixed inputs (one of a single step) with
+    {ALLCLOSE}.
+    """,
+    hint="""Compute scores = Q @ K.T / sqrt(d), then set the entries above the
+    diagonal (np.triu(..., k=1)) to a very large negative number, or -inf,
+    BEFORE the softmax over each row; masking after the softmax leaves rows
+    that do not sum to 1.""",
+    cases=_causal_attention_cases,
+)
+def causal_attention(Q, K, V):
+    scores = Q @ K.T / np.sqrt(Q.shape[1])
+    future = np.triu(np.ones(scores.shape, dtype=bool), k=1)
+    scores = np.where(future, -np.inf, scores)
+    weights = np.exp(scores - scores.max(axis=1, keepdims=True))
+    weights = weights / weights.sum(axis=1, keepdims=True)
+    return weights @ V
+
+
+# --- Positional encoding -------------------------------------------------------
+
+
+def _position_encoding_cases() -> list[_Case]:
+    return [_Case((4, 6)), _Case((50, 16)), _Case((1, 2)), _Case((3, 8))]
+
+
+@_exercise(
+    title="Sinusoidal positional encoding",
+    page="Positional encoding",
+    task=f"""
+    Return the positional encoding of Vaswani et al. (2017), an array P of
+    shape `(num_steps, num_hiddens)` (num_hiddens is even) with, for position
+    pos and i = 0, 1, ..., num_hiddens / 2 - 1:
+
+        P[pos, 2 * i] = sin(pos / 10000 ** (2 * i / num_hiddens))
+        P[pos, 2 * i + 1] = cos(pos / 10000 ** (2 * i / num_hiddens))
+
+    The check compares your output with the reference on 4 sizes with
+    {ALLCLOSE}.
+    """,
+    hint="""Build the angles as an outer product: positions np.arange(num_steps)[:, None]
+    times frequencies 10000 ** (-np.arange(0, num_hiddens, 2) / num_hiddens);
+    put their sines in the even columns P[:, 0::2] and cosines in the odd
+    columns P[:, 1::2]. The exponent uses 2 * i, the even column index.""",
+    cases=_position_encoding_cases,
+)
+def position_encoding(num_steps, num_hiddens):
+    angles = np.arange(num_steps)[:, None] / 10000 ** (np.arange(0, num_hiddens, 2) / num_hiddens)
+    P = np.zeros((num_steps, num_hiddens))
+    P[:, 0::2] = np.sin(angles)
+    P[:, 1::2] = np.cos(angles)
+    return P
+
+
+# --- The transformer block -----------------------------------------------------
+
+
+def _layer_norm_cases() -> list[_Case]:
+    rng = np.random.default_rng(13)
+    return [
+        _Case((np.array([[1.0, 2.0, 3.0]]), np.ones(3), np.zeros(3))),
+        _Case((rng.normal(3.0, 2.0, size=(4, 6)), rng.normal(size=6), rng.normal(size=6))),
+        _Case((rng.normal(size=(2, 3, 5)), rng.normal(size=5), rng.normal(size=5))),
+        # A constant vector: variance 0, epsilon keeps the division finite.
+        _Case((np.full((1, 4), 7.0), np.ones(4), np.full(4, 0.5))),
+    ]
+
+
+@_exercise(
+    title="Layer normalisation",
+    page="The transformer block",
+    task=f"""
+    Normalise every vector of X over its last axis, as
+    `keras.layers.LayerNormalization()` does: subtract the vector's mean,
+    divide by `sqrt(variance + 1e-3)`, then multiply by gamma and add beta.
+
+    - X: shape `(..., num_hiddens)`, any number of leading axes.
+    - gamma, beta: shape `(num_hiddens,)`.
+
+    Return an array of the shape of X. The check compares your output with
+    the reference on 4 fixed inputs, one of them constant (variance 0), with
+    {ALLCLOSE}.
+    """,
+    hint="""Take mean and var over axis=-1 with keepdims=True (not over the
+    batch, which is batch normalisation), use the population variance
+    (X.var, not ddof=1) and epsilon 1e-3 inside the square root.""",
+    cases=_layer_norm_cases,
+)
+def layer_norm(X, gamma, beta):
+    mean = X.mean(axis=-1, keepdims=True)
+    var = X.var(axis=-1, keepdims=True)
+    return (X - mean) / np.sqrt(var + 1e-3) * gamma + beta
+
+
+# --- BERT and GPT --------------------------------------------------------------
+
+
+def _mlm_inputs_cases() -> list[_Case]:
+    rng = np.random.default_rng(14)
+    ids = rng.integers(2, 50, size=(3, 8))
+    chosen = rng.random((3, 8)) < 0.15
+    return [
+        _Case((np.array([[5, 6, 7, 8]]), np.array([[False, True, False, False]]), 1)),
+        _Case((ids, chosen, 1)),
+        _Case((np.array([[9, 9]]), np.array([[False, False]]), 3)),
+    ]
+
+
+@_exercise(
+    title="Inputs for masked language modelling",
+    page="BERT and GPT",
+    task=f"""
+    Prepare one batch for masked language modelling, the pretraining task of
+    BERT: the model sees the text with some tokens hidden, and its loss counts
+    only the hidden positions. Return `(inputs, sample_weight)`:
+
+    - inputs: a copy of ids where every chosen position holds mask_id;
+    - sample_weight: a float array of the shape of ids, 1.0 at the chosen
+      positions and 0.0 elsewhere.
+
+    ids is an integer array `(batch, steps)`, chosen a boolean array of the
+    same shape, mask_id an int. (The targets are the original ids.) The
+    check compares both outputs with the reference on 3 fixed inputs with
+    {ALLCLOSE}.
+    """,
+    hint="""inputs = np.where(chosen, mask_id, ids) leaves ids alone (ids[chosen] =
+    mask_id would change the caller's targets too); sample_weight =
+    chosen.astype(float), so the other positions add nothing to the loss.""",
+    cases=_mlm_inputs_cases,
+    outputs=("inputs", "sample_weight"),
+)
+def mlm_inputs(ids, chosen, mask_id):
+    inputs = np.where(chosen, mask_id, ids)
+    sample_weight = chosen.astype(float)
+    return inputs, sample_weight
