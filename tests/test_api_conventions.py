@@ -46,8 +46,14 @@ FORBIDDEN = {
 # Only the NumPy from-scratch code keeps d2l's capital names.
 D2L_SUBPACKAGES = {"scratch", "exercises"}
 NORMALIZE_CHOICES = (None, "true", "pred", "all")
-# Builders end in `classes` + `classifier_activation`; this one has one unit per character.
-NO_CLASSES = {"char_language_model"}
+# Builders end in `classes` + `classifier_activation`; these have one output unit per
+# token of a vocabulary that their first arguments already give.
+NO_CLASSES = {
+    "char_language_model",
+    "rnn_seq2seq",
+    "transformer_language_model",
+    "transformer_seq2seq",
+}
 
 
 def _signatures() -> Iterator[tuple[str, str, Callable[..., Any]]]:
@@ -141,7 +147,18 @@ def test_every_builder_ends_in_the_same_head(name, builder):
 
 def test_the_non_builders_are_named_in_the_models_docstring():
     others = set(dlguide.models.__all__) - {name for name, _ in BUILDERS}
-    assert others == {"augmentation", "residual_block", "unfreeze"}
+    assert others == {
+        "augmentation",
+        "residual_block",
+        "unfreeze",
+        "TokenAndPositionEmbedding",
+        "TransformerBlock",
+        "attention",
+        "rotate",
+        "attention_weights",
+        "greedy_decode",
+        "generate_tokens",
+    }
     doc = inspect.getdoc(dlguide.models)
     for name in others:
         assert f"`{name}`" in doc.split("Building blocks")[1], name

@@ -17,7 +17,7 @@ def test_shakespeare_is_split_by_play_and_matches_its_registry_entry():
         info.loader == "load_shakespeare" and dlguide.load_shakespeare is datasets.load_shakespeare
     )
     assert len(train) + len(validation) == info.num_examples
-    assert len(set(train + validation)) == info.num_classes
+    assert len(set(train + validation)) == info.classes
     assert set(validation) <= set(train)  # a vocabulary built on train encodes validation
     assert 0.08 < len(validation) / (len(train) + len(validation)) < 0.1
     plays = _language._plays()
@@ -54,7 +54,7 @@ def test_cmudict_is_split_by_word_and_matches_its_registry_entry():
     assert len(words) + len(test_words) == info.num_examples
     assert not set(words) & set(test_words)
     symbols = {p for pron in np.concatenate([phonemes, test_phonemes]) for p in pron.split()}
-    assert len(symbols) == info.num_classes == 39
+    assert len(symbols) == info.classes == 39
     assert all(w.isalpha() and w.islower() for w in words[:1000])
     index = dict(zip(words, phonemes, strict=True))
     assert (

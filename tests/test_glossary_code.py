@@ -176,6 +176,8 @@ FACTORIES = {
     "value": lambda ns: ns["x"][:, :, None, :],
     "backup_dir": lambda ns: str(ns.tmp_path / "backup"),
     "path": _video,
+    "gpt": lambda ns: dlguide.transformer_language_model(20, 32, embedding_dim=8, num_heads=2),
+    "prompt_ids": lambda ns: np.array([[1, 2, 3]]),
 }
 
 

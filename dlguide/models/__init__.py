@@ -8,8 +8,10 @@ front and returns a plain, uncompiled functional `keras.Model` built with
 `keras.Input`. Every builder ends in the same head: `classes` output units
 (required, by keyword) with `classifier_activation` (`"softmax"` by default,
 `"sigmoid"` for binary classification with `classes=1`, `None` for a linear
-output). `char_language_model` has one output per character, so it takes only
-`classifier_activation`.
+output). The language models and sequence-to-sequence models
+(`char_language_model`, `rnn_seq2seq`, `transformer_language_model`,
+`transformer_seq2seq`) have one output per token of the vocabulary their first
+arguments give, so they take only `classifier_activation`.
 
 Building blocks, which are not builders:
 
@@ -18,11 +20,15 @@ Building blocks, which are not builders:
 - `residual_block` applies a residual block to a functional tensor and
   returns the output tensor;
 - `unfreeze` changes which layers of a model train, in place, and returns
-  how many it made trainable.
-
-The transformer builders are made of two serialisable layers,
-`TokenAndPositionEmbedding` and `TransformerBlock`, which other models can
-reuse.
+  how many it made trainable;
+- `TokenAndPositionEmbedding` and `TransformerBlock` are the two
+  serialisable layers the transformer builders are made of, for other
+  models to reuse;
+- `attention` (scaled dot-product attention) and `rotate` (rotary position
+  embedding) are functions on tensors, written with `keras.ops`;
+- `attention_weights` reads the attention of a trained `rnn_seq2seq`;
+- `greedy_decode` and `generate_tokens` write with trained
+  sequence-to-sequence and language models.
 
 Examples:
     >>> from dlguide import models

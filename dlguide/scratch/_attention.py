@@ -309,9 +309,9 @@ class MultiHeadAttention:
         d, h, k = self.num_hiddens, self.num_heads, self.key_dim
         self.params: dict[str, np.ndarray] = {}
         for name in ("q", "k", "v"):
-            self.params[f"W_{name}"] = glorot_uniform(d, h * k, rng).reshape(d, h, k)
+            self.params[f"W_{name}"] = glorot_uniform(d, h * k, seed=rng).reshape(d, h, k)
             self.params[f"b_{name}"] = np.zeros((h, k))
-        self.params["W_o"] = glorot_uniform(h * k, d, rng).reshape(h, k, d)
+        self.params["W_o"] = glorot_uniform(h * k, d, seed=rng).reshape(h, k, d)
         self.params["b_o"] = np.zeros(d)
         self.attention_weights: np.ndarray | None = None
 

@@ -252,6 +252,7 @@ assert round(plain_work["scores"].sum() / cached_work["scores"].sum()) == 42
 # step's time is mostly fixed overhead (Python, launching the graph), not arithmetic. For a large
 # model and long texts the cache is what makes generation affordable, at the price of memory:
 # two arrays of (positions × width) per block, kept for the whole text.
+# <!-- number: plain_work["scores"].sum() / cached_work["scores"].sum() = 42 -->
 #
 # ## What to take away
 #
@@ -261,4 +262,3 @@ assert round(plain_work["scores"].sum() / cached_work["scores"].sum()) == 42
 #   neural models, and transformers most, pull ahead with more width, depth, data and steps.
 # - The key/value cache gives the same text as rerunning the model, with work per new token
 #   proportional to the text length instead of its square.
-# <!-- number: plain_work["scores"].sum() / cached_work["scores"].sum() = 42 -->
