@@ -48,6 +48,17 @@ CHROMIUM_ARGS = [
 TIMEOUT_MS = 15_000
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
+# The vendor libraries (hooks/assets.py) are served under VENDOR/<name>/.
+VENDOR = "/assets/vendor/"
+AXE = REPO / ".ci" / "js" / "node_modules" / "axe-core" / "axe.min.js"
+# A page with neither diagrams nor maths weighs at most this (issue 17).
+PLAIN_PAGE_KIB = 600
+# Where the browser tests write each page's weight, libraries and axe-core counts.
+REPORT = REPO / ".cache" / "site-report.txt"
+
+# The cheatsheet that the print test prints to PDF.
+PRINTED_PAGE = "cheatsheets/activations-losses-optimizers/"
+
 # A word the search must find; the test first checks that the site contains it.
 SEARCH_TERM = "MNIST"
 
@@ -220,6 +231,50 @@ def test_no_page_fetches_from_another_host(site: Site) -> None:
     assert not found, f"files that fetch from another host: {found}"
 
 
+_CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')]+)\1\s*\)""")
+_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>", re.S | re.I)
+
+
+@build
+def test_every_url_in_served_css_resolves(site: Site) -> None:
+    """Every ``url()`` in a served stylesheet or ``<style>`` block names a file of the site.
+
+    (KaTeX's stylesheet used to ask for ``.woff`` and ``.ttf`` fonts that were not served.)
+    """
+    broken = set()
+    for path in sorted(site.root.rglob("*")):
+        if path.suffix == ".css":
+            styles = [path.read_text(encoding="utf-8", errors="replace")]
+        elif path.suffix == ".html":
+            styles = _STYLE.findall(path.read_text(encoding="utf-8", errors="replace"))
+        else:
+            continue
+        for style in styles:
+            for _, url in _CSS_URL.findall(style):
+                target = url.split("#")[0].split("?")[0]
+                if not target or url.startswith(("data:", "#")):
+                    continue
+                if not (path.parent / target).resolve().is_file():
+                    broken.add(f"{path.relative_to(site.root).as_posix()}: url({url})")
+    assert not broken, f"url() that no file serves ({len(broken)}):\n  " + "\n  ".join(
+        sorted(broken)
+    )
+
+
+@build
+def test_notebook_figures_are_files_with_a_size(site: Site) -> None:
+    """Notebook pages link their figures as files, sized and lazily loaded, not inline."""
+    for source in _notebooks():
+        folder = site.root / "projects" / source.stem
+        html = (folder / "index.html").read_text(encoding="utf-8")
+        assert "data:image/png;base64" not in html, f"{source.name}: an inline figure"
+        for img in re.findall(r"<img\b[^>]*>", html):
+            src = re.search(r'\bsrc="([^"]+)"', img)
+            assert src and (folder / src[1]).is_file(), f"{source.name}: {img[:200]}"
+            for attribute in ("width", "height", 'loading="lazy"'):
+                assert attribute in img, f"{source.name}: no {attribute} in {img[:200]}"
+
+
 # ------------------------------------------------------------------------- browser
 
 
@@ -292,10 +347,24 @@ _MERMAID_PROBLEMS = """() => [...document.querySelectorAll(".mermaid")].map((hos
   return sized ? "" : "drawn with zero size";
 })"""
 
-# The source of every `.arithmatex` element that KaTeX did not render.
+# The source of every `.arithmatex` element that KaTeX did not typeset (at build time).
 _UNRENDERED_MATH = """() => [...document.querySelectorAll(".arithmatex")]
   .filter((el) => !el.querySelector(".katex") || el.querySelector(".katex-error"))
   .map((el) => el.textContent.trim().slice(0, 80))"""
+
+# [url, bytes] of the document and of everything it loaded (Resource Timing; decoded sizes).
+_LOADED = """() => performance.getEntriesByType("navigation")
+  .concat(performance.getEntriesByType("resource"))
+  .map((entry) => [entry.name, entry.decodedBodySize])"""
+
+# axe-core's violations, one summary per rule.
+_AXE_RUN = """() => axe.run(document, { resultTypes: ["violations"] }).then((results) =>
+  results.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    nodes: v.nodes.length,
+    targets: v.nodes.slice(0, 3).map((node) => node.target.join(" ")),
+  })))"""
 
 
 @dataclass
@@ -312,6 +381,22 @@ class Visit:
     math: int = 0
     unrendered_math: list[str] = field(default_factory=list)
     abbreviations: int = 0
+    weight: int = 0  # bytes loaded on opening the page, before any scrolling
+    libraries: set[str] = field(default_factory=set)  # vendor libraries loaded, by the end
+    violations: list[dict[str, Any]] = field(default_factory=list)  # axe-core's
+
+    @property
+    def uses(self) -> set[str]:
+        """The vendor libraries the page needs: Mermaid to draw, KaTeX's CSS for maths."""
+        return {name for name, used in (("mermaid", self.diagrams), ("katex", self.math)) if used}
+
+    def serious(self) -> list[str]:
+        """axe-core's critical and serious violations, one line each."""
+        return [
+            f"{v['impact']} {v['id']} ({v['nodes']}x: {', '.join(v['targets'])})"
+            for v in self.violations
+            if v["impact"] in {"critical", "serious"}
+        ]
 
 
 class Recorder:
@@ -348,9 +433,9 @@ def new_page(chromium: Any, base_url: str) -> Iterator[Callable[..., Any]]:
     """Open pages, each in a fresh browser context, that see open shadow roots."""
     contexts = []
 
-    def new(permissions: Sequence[str] = ()) -> Any:
+    def new(permissions: Sequence[str] = (), color_scheme: str = "light") -> Any:
         context = chromium.new_context(
-            viewport={"width": 1280, "height": 800}, color_scheme="light"
+            viewport={"width": 1280, "height": 800}, color_scheme=color_scheme
         )
         contexts.append(context)
         context.set_default_timeout(TIMEOUT_MS)
@@ -363,6 +448,23 @@ def new_page(chromium: Any, base_url: str) -> Iterator[Callable[..., Any]]:
         context.close()
 
 
+def _libraries(loaded: list[tuple[str, int]]) -> set[str]:
+    """The vendor libraries (assets/vendor/<name>/) among loaded URLs."""
+    return {url.split(VENDOR, 1)[1].split("/")[0] for url, _ in loaded if VENDOR in url}
+
+
+def _draw_diagrams(page: Any) -> list[str]:
+    """Scroll to the page's first diagram (Mermaid loads then), wait for all; the problems."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.locator(".mermaid").first.scroll_into_view_if_needed()
+    try:
+        page.wait_for_function(f"() => ({_MERMAID_PROBLEMS})().every((p) => !p)")
+    except PlaywrightTimeout:
+        pass
+    return [p for p in page.evaluate(_MERMAID_PROBLEMS) if p]
+
+
 @pytest.fixture(scope="module")
 def visits(
     site: Site,
@@ -370,15 +472,22 @@ def visits(
     new_page: Callable[..., Any],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> list[Visit]:
-    """Every sitemap page, loaded in turn: its requests, errors, diagrams, math and glossary terms.
+    """Every sitemap page, loaded once: requests, weight, libraries, errors, diagrams, maths,
+    glossary terms and axe-core's accessibility violations.
 
-    The first Mermaid diagram found is also saved as ``mermaid.png`` in a tmp dir.
+    Each page is opened with the browser cache off, so its weight counts everything it
+    loads. The first Mermaid diagram found is also saved as ``mermaid.png`` in a tmp dir.
     """
     from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+    if not AXE.is_file():
+        pytest.fail(f"axe-core is missing ({AXE}): run `bash .ci/setup`", pytrace=False)
+    axe = AXE.read_text(encoding="utf-8")
     screenshot = tmp_path_factory.mktemp("screenshots") / "mermaid.png"
     page = new_page()  # one tab for all pages, as a reader browsing the site
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
     recorder = Recorder(page, base_url)
     result = []
     for url in site.page_urls:
@@ -389,25 +498,43 @@ def visits(
         except PlaywrightError as error:
             visit.page_errors.append(f"navigation failed: {error}")
             continue
-        visit.diagrams = page.locator(".mermaid").count()
-        if visit.diagrams:
-            try:
-                page.wait_for_function(f"() => ({_MERMAID_PROBLEMS})().every((p) => !p)")
-            except PlaywrightTimeout:
-                pass
-            visit.diagram_problems = [p for p in page.evaluate(_MERMAID_PROBLEMS) if p]
-            if not visit.diagram_problems and not screenshot.exists():
-                page.locator(".mermaid").first.screenshot(path=screenshot)
+        page.wait_for_load_state("networkidle")  # late requests count for this page too
+        loaded = page.evaluate(_LOADED)
+        visit.weight = sum(size for _, size in loaded)
         visit.math = page.locator(".arithmatex").count()
         if visit.math:
-            try:
-                page.wait_for_function(f"() => ({_UNRENDERED_MATH})().length === 0")
-            except PlaywrightTimeout:
-                pass
             visit.unrendered_math = page.evaluate(_UNRENDERED_MATH)
         visit.abbreviations = page.locator("abbr[title]").count()
-        page.wait_for_load_state("networkidle")  # late requests count for this page too
+        visit.diagrams = page.locator(".mermaid").count()
+        if visit.diagrams:
+            visit.diagram_problems = _draw_diagrams(page)
+            if not visit.diagram_problems and not screenshot.exists():
+                page.locator(".mermaid").first.screenshot(path=screenshot)
+            page.wait_for_load_state("networkidle")
+            loaded = page.evaluate(_LOADED)
+        visit.libraries = _libraries(loaded)
+        page.add_script_tag(content=axe)
+        visit.violations = page.evaluate(_AXE_RUN)
+    _write_report(result)
     return result
+
+
+def _write_report(visits: list[Visit]) -> None:
+    """Each page's weight, libraries and axe-core counts, in REPORT (and on stdout)."""
+    lines = [f"{'page':48} {'KiB':>6}  {'libraries':16} {'axe: crit/ser/mod/min':>21}"]
+    for v in visits:
+        counts = [
+            sum(x["nodes"] for x in v.violations if x["impact"] == impact)
+            for impact in ("critical", "serious", "moderate", "minor")
+        ]
+        lines.append(
+            f"{v.url:48} {v.weight / 1024:6.0f}  {','.join(sorted(v.libraries)) or '-':16} "
+            f"{'/'.join(map(str, counts)):>21}"
+        )
+    text = "\n".join(lines) + "\n"
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    REPORT.write_text(text, encoding="utf-8")
+    print(text)
 
 
 def _problems(visits: list[Visit], attribute: str) -> str:
@@ -443,10 +570,134 @@ def test_mermaid_diagrams_render(visits: list[Visit]) -> None:
 
 @browser
 def test_math_renders_with_katex(visits: list[Visit]) -> None:
-    """Every ``$...$`` formula (``.arithmatex``) on every page is typeset by KaTeX."""
+    """Every formula (``.arithmatex``) on every page was typeset by KaTeX at build time."""
+    assert sum(v.math for v in visits) > 0, "no page has a formula to check"
     assert not (found := _problems(visits, "unrendered_math")), (
         f"formulas KaTeX did not render:{found}"
     )
+
+
+@browser
+def test_pages_load_only_the_libraries_they_use(visits: list[Visit]) -> None:
+    """Mermaid only where a diagram is, KaTeX (stylesheet and fonts) only where maths is.
+
+    No page runs KaTeX's JavaScript (the maths is typeset at build time), and a page
+    with neither diagrams nor maths weighs at most PLAIN_PAGE_KIB. Each page's weight,
+    libraries and axe-core counts are written to REPORT.
+    """
+    unused = "".join(
+        f"\n  {v.url}: loads {sorted(v.libraries - v.uses)}" for v in visits if v.libraries - v.uses
+    )
+    assert not unused, f"pages that load a library they do not use:{unused}"
+    missing = "".join(
+        f"\n  {v.url}: lacks {sorted(v.uses - v.libraries)}"
+        for v in visits
+        if not v.page_errors and v.uses - v.libraries
+    )
+    assert not missing, f"pages that use a library they did not load:{missing}"
+    heavy = "".join(
+        f"\n  {v.url}: {v.weight / 1024:.0f} KiB"
+        for v in visits
+        if not v.uses and v.weight > PLAIN_PAGE_KIB * 1024
+    )
+    assert not heavy, f"pages without diagrams or maths above {PLAIN_PAGE_KIB} KiB:{heavy}"
+
+
+@browser
+def test_pages_have_no_serious_accessibility_violation(visits: list[Visit]) -> None:
+    """axe-core (pinned in .ci/js, injected from its local file) finds nothing critical or
+    serious on any page."""
+    found = "".join(
+        f"\n  {v.url}:" + "".join(f"\n    {line}" for line in v.serious())
+        for v in visits
+        if v.serious()
+    )
+    assert not found, f"axe-core's critical and serious violations:{found}"
+
+
+# The text colour of the first diagram's first label, of the first formula and of the text.
+_COLOURS = """() => {
+  const host = document.querySelector(".mermaid");
+  const label = host.shadowRoot.querySelector(".nodeLabel, text");
+  const style = getComputedStyle(label);
+  return {
+    label: label instanceof SVGElement ? style.fill : style.color,
+    math: getComputedStyle(document.querySelector(".katex")).color,
+    text: getComputedStyle(document.querySelector("article")).color,
+    scheme: document.body.getAttribute("data-md-color-scheme"),
+  };
+}"""
+
+
+def _luminance(colour: str) -> float:
+    """Relative luminance (0 black .. 1 white) of a CSS ``rgb(...)``/``rgba(...)`` colour."""
+    r, g, b = (int(x) / 255 for x in re.findall(r"[\d.]+", colour)[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+@browser
+def test_diagrams_and_maths_follow_the_palette(base_url: str, new_page: Callable[..., Any]) -> None:
+    """In the light and the dark palette, diagrams are drawn and formulas typeset, in text
+    colours that read on that palette's background."""
+    url = "foundations/backpropagation/"
+    for scheme, expected in (("light", "default"), ("dark", "slate")):
+        page = new_page(color_scheme=scheme)
+        page.goto(base_url + url)
+        problems = _draw_diagrams(page)
+        assert not problems, f"{url} in the {scheme} palette: {problems}"
+        assert not page.evaluate(_UNRENDERED_MATH), f"{url} in the {scheme} palette"
+        colours = page.evaluate(_COLOURS)
+        assert colours["scheme"] == expected, colours
+        assert colours["math"] == colours["text"], f"{scheme}: formulas not in text colour"
+        dark_text = scheme == "light"
+        for what in ("label", "math"):
+            assert (_luminance(colours[what]) < 0.5) == dark_text, f"{scheme}: {what} {colours}"
+
+
+@browser
+def test_cheatsheet_prints_without_navigation(
+    base_url: str, new_page: Callable[..., Any], tmp_path: Path
+) -> None:
+    """A cheatsheet printed to PDF by Chromium: its content only, every table on one sheet."""
+    from pypdf import PdfReader
+
+    page = new_page()
+    page.goto(base_url + PRINTED_PAGE)
+    # Texts of the site's navigation and of each table's first and last plain cell.
+    chrome = page.evaluate(
+        """() => [...document.querySelectorAll(
+             ".md-header__topic, .md-tabs__link, .md-nav__link, .md-footer__title")]
+           .map((el) => el.textContent.trim()).filter(Boolean)"""
+    )
+    article = page.locator("article").inner_text()
+    tables = page.evaluate(
+        """() => [...document.querySelectorAll("article table")].map((table) => {
+             const cells = [...table.querySelectorAll("th, td")]
+               .filter((cell) => !cell.querySelector(".katex") && cell.textContent.trim())
+               .map((cell) => cell.textContent.trim());
+             return [cells[0], cells[cells.length - 1]];
+           })"""
+    )
+    assert tables, f"{PRINTED_PAGE} has no table to check"
+    path = tmp_path / "cheatsheet.pdf"
+    page.pdf(path=path, format="A4")
+    sheets = [_squash(sheet.extract_text()) for sheet in PdfReader(path).pages]
+    text = "".join(sheets)
+
+    shown = [label for label in set(chrome) if _squash(label) not in _squash(article)]
+    printed = [label for label in shown if _squash(label) in text]
+    assert not printed, f"the printed {PRINTED_PAGE} shows the site's navigation: {printed}"
+    for first, last in tables:
+        on = [i for i, sheet in enumerate(sheets) if _squash(first) in sheet]
+        assert on, f"the table starting {first!r} is not in the PDF"
+        assert _squash(last) in sheets[on[0]], (
+            f"the table from {first!r} to {last!r} is split across printed pages"
+        )
+
+
+def _squash(text: str) -> str:
+    """Text without whitespace, for comparing what the page shows with the PDF's text."""
+    return re.sub(r"\s+", "", text)
 
 
 @browser
