@@ -2,7 +2,9 @@
 
 - Tooltips. The first time a page mentions a glossary term (its name, abbreviation or
   an alias, in either case, singular or plural), the words are wrapped in
-  `<abbr title="Term: short definition">`, which Material shows as a tooltip. Markdown
+  `<abbr title="Term: short definition">`, which Material shows as a tooltip. Basic
+  words a newcomer already knows (`tooltip = false` in the data: "model", "training")
+  are never marked, and their text is not searched for other terms either. Markdown
   pages get this from a Markdown extension that works like `abbr` but marks only the
   first mention per page and never touches headings, links, code or math. Notebook
   pages, which nbconvert renders instead of Python-Markdown, get the same treatment
@@ -43,7 +45,7 @@ DATA_FILE = Path(_terms.__file__).with_name("terms.toml")
 
 # Elements whose text is never marked: code, links, headings, existing abbreviations.
 _SKIP_TAGS = frozenset(
-    "a abbr code pre kbd script style svg math textarea h1 h2 h3 h4 h5 h6 title".split()
+    "a abbr code pre kbd script style svg math textarea h1 h2 h3 h4 h5 h6 title table".split()
 )
 _SKIP_CLASSES = re.compile(
     r"\b(?:arithmatex|jp-OutputArea|clipboard-copy-txt|highlight|mermaid|headerlink|anchor-link)\b"
@@ -133,11 +135,16 @@ def load_terms() -> tuple[_terms.Term, ...]:
 
 
 class Marker:
-    """Marks the first mention of each glossary term in a text, as `<abbr>` elements."""
+    """Marks the first mention of each glossary term in a text, as `<abbr>` elements.
+
+    Terms with `tooltip = false` are matched (so that "training set" is not read as a
+    mention of a shorter term inside it) but never marked.
+    """
 
     def __init__(self, all_terms: Iterable[_terms.Term]) -> None:
         all_terms = list(all_terms)
         self.titles = tooltips(all_terms)
+        self.quiet = {term.name for term in all_terms if not term.tooltip}
         self.owner = {}
         for term in all_terms:
             for form in term.names:
@@ -151,7 +158,7 @@ class Marker:
         found = []
         for match in self.regex.finditer(text):
             owner = self.owner[match[0]]
-            if owner not in seen:
+            if owner not in seen and owner not in self.quiet:
                 seen.add(owner)
                 found.append(match)
         return found
