@@ -425,6 +425,34 @@ def test_tables_get_no_tooltip():
     assert html.index("<abbr") > html.index("Now")
 
 
+def test_docstrings_converted_inside_a_page_share_its_first_mentions():
+    """As mkdocstrings does on API pages: a block converted by another Markdown instance."""
+    from xml.etree import ElementTree
+
+    from markdown.blockprocessors import BlockProcessor
+
+    extension = _hook().GlossaryTooltips(ALL_TERMS)
+    inner = markdown.Markdown(extensions=[extension])
+
+    class Docstring(BlockProcessor):
+        def test(self, parent: Any, block: str) -> bool:
+            return block.startswith("::: ")
+
+        def run(self, parent: Any, blocks: list[str]) -> None:
+            html = inner.convert(blocks.pop(0)[4:])
+            parent.append(ElementTree.fromstring(f"<div>{html}</div>"))
+
+    class Autodoc(markdown.extensions.Extension):
+        def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
+            md.parser.blockprocessors.register(Docstring(md.parser), "docstring", 200)
+
+    page = markdown.Markdown(extensions=[extension, Autodoc()])
+    html = page.convert("::: A CNN with dropout.\n\n::: Another CNN, more dropout.\n\nCNN.")
+    assert [text for _, text in _abbrs(html)] == ["CNN", "dropout"]
+    # The next page starts afresh.
+    assert [text for _, text in _abbrs(page.convert("A CNN."))] == ["CNN"]
+
+
 def test_code_links_headings_and_math_get_no_tooltip():
     html = _render(
         "## Dropout\n\n`dropout=0.2` and [dropout](x.md) and $\\mathrm{ReLU}(x)$ and "

@@ -29,6 +29,8 @@ from typing import Any
 
 import markdown
 from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 from mkdocs.config.defaults import MkDocsConfig
@@ -168,10 +170,14 @@ class Marker:
 
 
 class _TooltipTreeprocessor(Treeprocessor):
-    def __init__(self, md: markdown.Markdown, marker: Marker) -> None:
+    def __init__(self, md: markdown.Markdown, extension: GlossaryTooltips) -> None:
         super().__init__(md)
-        self.marker = marker
-        self.seen: set[str] = set()
+        self.extension = extension
+        self.marker = extension.marker
+
+    @property
+    def seen(self) -> set[str]:
+        return self.extension.seen
 
     def _split(self, text: str | None) -> tuple[str | None, list[etree.Element]]:
         if not text or isinstance(text, AtomicString):
@@ -207,20 +213,55 @@ class _TooltipTreeprocessor(Treeprocessor):
                 element.insert(i, abbr)
 
     def run(self, root: etree.Element) -> None:
-        self.seen = set()  # first mention per page (per docstring on API pages)
         self._walk(root)
 
 
+class _ConversionStart(Preprocessor):
+    """A new page starts a new set of first mentions; a docstring inside it does not."""
+
+    def __init__(self, md: markdown.Markdown, extension: GlossaryTooltips) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, lines: list[str]) -> list[str]:
+        if self.extension.depth == 0:
+            self.extension.seen = set()
+        self.extension.depth += 1
+        return lines
+
+
+class _ConversionEnd(Postprocessor):
+    def __init__(self, md: markdown.Markdown, extension: GlossaryTooltips) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, text: str) -> str:
+        self.extension.depth = max(0, self.extension.depth - 1)
+        return text
+
+
 class GlossaryTooltips(Extension):
-    """Python-Markdown extension: the first mention of each glossary term gets a tooltip."""
+    """Python-Markdown extension: the first mention of each glossary term gets a tooltip.
+
+    First per page: on an API page, mkdocstrings converts each docstring with its own
+    Markdown instance (and this extension) while the page itself is being converted; the
+    terms seen are shared by the nested conversions and reset only when a page starts.
+    """
 
     def __init__(self, all_terms: Iterable[_terms.Term], **kwargs: Any) -> None:
-        self.marker = Marker(all_terms)  # compiled once, reset for every page
+        self.marker = Marker(all_terms)  # compiled once
+        self.seen: set[str] = set()  # term names marked on the current page
+        self.depth = 0  # conversions under way: the page's, and its docstrings' inside it
         super().__init__(**kwargs)
 
+    def reset(self) -> None:
+        self.seen, self.depth = set(), 0
+
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
+        md.preprocessors.register(_ConversionStart(md, self), "dlguide_glossary_start", 1000)
         # After `abbr` (7): a page's own *[ABBR] definitions win. Before `toc` (5).
-        md.treeprocessors.register(_TooltipTreeprocessor(md, self.marker), "dlguide_glossary", 6)
+        md.treeprocessors.register(_TooltipTreeprocessor(md, self), "dlguide_glossary", 6)
+        md.postprocessors.register(_ConversionEnd(md, self), "dlguide_glossary_end", 0)
 
 
 # --------------------------------------------------------------------------- notebook pages
@@ -397,6 +438,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_page_markdown(markdown_text: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    for extension in config.markdown_extensions:
+        if isinstance(extension, GlossaryTooltips):
+            extension.reset()  # whatever an earlier page left, this page starts afresh
     if page.file.src_uri != GLOSSARY_PAGE:
         return markdown_text
     if PLACEHOLDER not in markdown_text:
