@@ -2,7 +2,7 @@
 
 - `docs/overrides/hooks/layout.py` marks tables of four or more columns for the card layout
   that `extra.css` gives them on phones.
-- `mkdocs.yml` loads the hook, and `docs/javascripts/mermaid.js` right after Mermaid itself
+- `mkdocs.yml` loads the hook, and `docs/javascripts/diagrams.js` right after Mermaid itself
   (it must wrap Mermaid before Material draws a diagram).
 """
 
@@ -64,6 +64,6 @@ def test_the_site_loads_the_hook_and_the_mermaid_wrapper():
     scripts = config["extra_javascript"]
     library = "assets/vendor/mermaid/mermaid.min.js"
     if library in scripts:  # served eagerly: the wrapper must come right after it
-        assert scripts.index("javascripts/mermaid.js") == scripts.index(library) + 1
+        assert scripts.index("javascripts/diagrams.js") == scripts.index(library) + 1
     else:
-        assert "javascripts/mermaid.js" in scripts
+        assert "javascripts/diagrams.js" in scripts

@@ -1,12 +1,13 @@
 // Mermaid diagrams that can be read: themed for both palettes, never shrunk to tiny text.
 //
-// Material for MkDocs draws every ```mermaid block with the Mermaid library this site serves
-// (assets/vendor/mermaid), calling `mermaid.initialize` once and `mermaid.render` per diagram,
-// into a shadow root. Material's own theme CSS covers flowcharts, sequence, class, state and
-// ER diagrams through its --md-mermaid-* variables; every other diagram type keeps Mermaid's
-// light-only colours, which turn unreadable in the dark (slate) palette: white text on yellow
-// in a timeline, a black title on the dark page in a journey. This script, loaded after the
-// library and before Material draws anything, wraps both calls:
+// Material for MkDocs draws every ```mermaid block with the global `mermaid`: it calls
+// `mermaid.initialize` once and `mermaid.render` per diagram, and puts the SVG in a shadow
+// root. Material's own theme CSS covers flowcharts, sequence, class, state and ER diagrams
+// through its --md-mermaid-* variables; every other diagram type keeps Mermaid's light-only
+// colours, which turn unreadable in the dark (slate) palette: white text on yellow in a
+// timeline, a black title on the dark page in a journey. This script wraps both calls of
+// whatever object is (or later becomes) the global `mermaid` (the library itself, or a
+// stand-in that loads it lazily and then hands the global over to it):
 //
 // - `initialize` also gets THEME_CSS: the other diagram types drawn with the --dl-mermaid-*
 //   variables that extra.css sets per palette ("layout: Mermaid colours"). Custom properties
@@ -15,7 +16,7 @@
 //   diagram is shrunk to fit the column at most that much (its labels stay above ~10 px)
 //   and scrolls sideways beyond it (extra.css lets the `.mermaid` box scroll).
 (() => {
-  const MIN_SCALE = 0.7;
+  const MIN_SCALE = 0.65;
   const SECTIONS = 6; // --dl-mermaid-s0 ... s5 in extra.css
 
   // Mermaid puts this CSS before its own rules, with the same scope: `!important` wins.
@@ -70,7 +71,7 @@
   const readable = (svg) =>
     svg.replace(/^(\s*<svg\b[^>]*)>/, (tag, open) => {
       const box = /\bviewBox="[-\d.e]+\s+[-\d.e]+\s+([\d.e]+)\s+[\d.e]+"/.exec(open);
-      if (!box) return tag;
+      if (!box || /\bmin-width:/.test(open)) return tag;
       const minWidth = `min-width: ${Math.round(parseFloat(box[1]) * MIN_SCALE)}px;`;
       return /\bstyle="/.test(open)
         ? `${open.replace(/\bstyle="/, `style="${minWidth} `)}>`
@@ -78,7 +79,8 @@
     });
 
   const patch = (library) => {
-    if (!library || library.dlguidePatched) return;
+    if (!library || typeof library !== "object" || library instanceof Element) return;
+    if (library.dlguidePatched) return;
     library.dlguidePatched = true;
     const initialize = library.initialize.bind(library);
     const render = library.render.bind(library);
@@ -90,8 +92,20 @@
     };
   };
 
-  // Mermaid is loaded before this script (mkdocs.yml); a page that loads it later can call
-  // window.dlguidePatchMermaid(mermaid) before Material draws.
-  window.dlguidePatchMermaid = patch;
-  if (typeof mermaid !== "undefined" && !(mermaid instanceof Element)) patch(mermaid);
+  // Patch the global now, and whatever is assigned to it later.
+  let current = window.mermaid;
+  patch(current);
+  try {
+    Object.defineProperty(window, "mermaid", {
+      configurable: true,
+      enumerable: true,
+      get: () => current,
+      set: (value) => {
+        current = value;
+        patch(value);
+      },
+    });
+  } catch (error) {
+    // A global that cannot be redefined: it was patched in place above.
+  }
 })();
