@@ -125,7 +125,7 @@ READER_ANSWERS = {
     "mlm_inputs": _mlm_in_place,
 }
 
-# Typical mistakes, and a piece of the FAIL line each must produce.
+# Typical mistakes, and a piece of the FAIL report each must produce (its lines joined).
 MISTAKES = {
     "attention_pooling without the scale": (
         "attention_pooling",
@@ -155,7 +155,7 @@ MISTAKES = {
     "dense_forward, no bias": (
         "dense_forward",
         lambda X, W, b: _sigmoid(X @ W),
-        "dense_forward(X=[[1, 2]], W=[[0.5], [-0.25]], b=[0.1]) -> expected [[0.525]], got [[0.5]]",
+        "dense_forward(X=[[1, 2]], W=[[0.5], [-0.25]], b=[0.1]) expected [[0.525]], got [[0.5]]",
     ),
     "dense_forward, W @ X": (
         "dense_forward",
@@ -170,33 +170,33 @@ MISTAKES = {
     "perceptron_update, score 0 predicts 1": (
         "perceptron_update",
         _perceptron_ge,
-        "perceptron_update(w=[0, 0], b=0, x=[1, 1], y=1, learning_rate=1) -> w: expected [1, 1], got [0, 0]",
+        "perceptron_update(w=[0, 0], b=0, x=[1, 1], y=1, learning_rate=1) w: expected [1, 1], got [0, 0]",
     ),
     "perceptron_update, bias not updated": (
         "perceptron_update",
         _perceptron_no_bias,
-        "-> b: expected 1, got 0",
+        "b: expected 1, got 0",
     ),
     "sigmoid_grad returns the sigmoid": (
         "sigmoid_grad",
         _sigmoid,
-        "sigmoid_grad(x=[-2, -0.5, 0, 0.5, 2]) -> expected [0.105, 0.235, 0.25, 0.235, 0.105], "
+        "sigmoid_grad(x=[-2, -0.5, 0, 0.5, 2]) expected [0.105, 0.235, 0.25, 0.235, 0.105], "
         "got [0.1192, 0.3775, 0.5, 0.6225, 0.8808]",
     ),
     "sigmoid_grad overflows in the tails": (
         "sigmoid_grad",
         lambda x: np.exp(-x) / (1 + np.exp(-x)) ** 2,
-        "sigmoid_grad(x=[-1000, -40, 40, 1000]) -> expected [0, 4.248e-18, 0, 0], got [nan,",
+        "sigmoid_grad(x=[-1000, -40, 40, 1000]) expected [0, 4.248e-18, 0, 0], got [nan,",
     ),
     "backward_pass without the ReLU mask": (
         "backward_pass",
         lambda *args: _backward(*args, relu_mask=False),
-        "-> result['W1']: 15 of 15 values differ, e.g. at index (0, 0): expected 0.007031, got",
+        "result['W1']: 15 of 15 values differ, e.g. at index (0, 0): expected 0.007031, got",
     ),
     "backward_pass summing instead of averaging": (
         "backward_pass",
         lambda *args: _backward(*args, mean=False),
-        "-> result['W1']: ",
+        "result['W1']: ",
     ),
     "backward_pass with a missing key": (
         "backward_pass",
@@ -206,45 +206,44 @@ MISTAKES = {
     "relu_grad is 1 at 0": (
         "relu_grad",
         lambda x: (x >= 0).astype(float),
-        "relu_grad(x=[-3, -0.5, 0, 0.5, 3]) -> expected [0, 0, 0, 1, 1], got [0, 0, 1, 1, 1]",
+        "relu_grad(x=[-3, -0.5, 0, 0.5, 3]) expected [0, 0, 0, 1, 1], got [0, 0, 1, 1, 1]",
     ),
     "relu_grad returns relu": (
         "relu_grad",
         lambda x: np.maximum(x, 0),
-        "-> expected [0, 0, 0, 1, 1], got [0, 0, 0, 0.5, 3]",
+        "expected [0, 0, 0, 1, 1], got [0, 0, 0, 0.5, 3]",
     ),
     "bce_from_logits overflows without the stable form": (
         "bce_from_logits",
         _naive_bce,
-        "bce_from_logits(y=[1, 0, 1, 0], logits=[1000, -1000, -1000, 1000]) -> expected 500, "
-        "got nan",
+        "bce_from_logits(y=[1, 0, 1, 0], logits=[1000, -1000, -1000, 1000]) expected 500, got nan",
     ),
     "bce_from_logits clips probabilities like Keras does": (
         "bce_from_logits",
         _clipped_bce,
-        "-> expected 500, got 8.059",
+        "expected 500, got 8.059",
     ),
     "momentum_step in PyTorch's form": (
         "momentum_step",
         _torch_momentum,
-        "momentum_step(w=[1, -2], grad=[0.5, -1], velocity=[0, 0], learning_rate=0.1, momentum=0.9) -> "
+        "momentum_step(w=[1, -2], grad=[0.5, -1], velocity=[0, 0], learning_rate=0.1, momentum=0.9) "
         "velocity: expected [-0.05, 0.1], got [0.5, -1]",
     ),
     "momentum_step returns only w": (
         "momentum_step",
         lambda w, g, v, lr, m: w + (m * v - lr * g),
-        "-> expected a tuple (w, velocity), got [0.95, -1.9]",
+        "expected a tuple (w, velocity), got [0.95, -1.9]",
     ),
     "inverted_dropout without dividing by 1 - rate": (
         "inverted_dropout",
         lambda x, rate, rng: x * (rng.random(x.shape) >= rate),
-        "inverted_dropout(x.shape=(200, 500), rate=0.2, rng=Generator) -> expected the mean to "
+        "inverted_dropout(x.shape=(200, 500), rate=0.2, rng=Generator) expected the mean to "
         "stay about 1.0005 (within 2%), got 0.8",
     ),
     "inverted_dropout keeping with probability rate": (
         "inverted_dropout",
         lambda x, rate, rng: x * (rng.random(x.shape) < rate) / (1 - rate),
-        "rate=0, rng=Generator) -> expected about 0% of the values zeroed (within 1%), got 100.0%",
+        "rate=0, rng=Generator) expected about 0% of the values zeroed (within 1%), got 100.0%",
     ),
     "inverted_dropout multiplying by 1 - rate": (
         "inverted_dropout",
@@ -309,6 +308,20 @@ def _one_line(capsys) -> str:
     return lines[0]
 
 
+def _report(capsys) -> str:
+    """A FAIL report, checked for its shape, with its lines joined into one."""
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    lines = captured.out.splitlines()
+    assert lines[0].startswith("FAIL: "), captured.out
+    hint = [i for i, line in enumerate(lines) if line.startswith("Hint: ")]
+    assert len(hint) == 1 and hint[0] >= 2, f"no problem line before the hint:\n{captured.out}"
+    assert all(line.startswith("  ") for line in lines[1 : hint[0]] + lines[hint[0] + 1 :])
+    too_long = [line for line in lines if len(line) > 75]
+    assert not too_long, f"feedback lines wider than a code block: {too_long}"
+    return " ".join(captured.out.split())
+
+
 def test_the_exercises_follow_the_pages_in_order():
     assert list_exercises() == EXERCISES
 
@@ -341,10 +354,9 @@ def test_typical_mistake_fails_with_what_differs_and_the_hint(
     name, func, expected, recwarn, capsys
 ):
     assert check(name, func) is False
-    line = _one_line(capsys)
-    assert line.startswith("FAIL: ")
-    assert expected in line
-    assert line.endswith(f" Hint: {_get_exercise(name).hint}")
+    report = _report(capsys)
+    assert expected in report
+    assert report.endswith(" Hint: " + " ".join(_get_exercise(name).hint.split()))
     assert len(recwarn) == 0  # overflow warnings of the reader's code stay quiet
 
 
@@ -353,17 +365,17 @@ def test_a_raising_function_is_a_fail_line_not_a_traceback(capsys):
         raise NotImplementedError("write me\nfirst")
 
     assert check("sigmoid_grad", sigmoid_grad) is False
-    line = _one_line(capsys)
-    assert line.startswith(
+    report = _report(capsys)
+    assert report.startswith(
         "FAIL: sigmoid_grad(x=[-2, -0.5, 0, 0.5, 2]) raised NotImplementedError: write me first "
         "Hint: "
     )
-    assert "Traceback" not in line
+    assert "Traceback" not in report
 
 
 def test_a_wrong_signature_is_a_fail_line(capsys):
     assert check("inverted_dropout", lambda x, rate: x) is False
-    assert "raised TypeError: " in _one_line(capsys)
+    assert "raised TypeError: " in _report(capsys)
 
 
 def test_changing_the_inputs_in_place_does_not_fool_the_check(capsys):
@@ -513,3 +525,13 @@ def test_exercises_do_not_import_keras_or_tensorflow():
     ).stdout
     assert out.splitlines()[-1] == "[]"
     assert out.count("PASS: ") == len(EXERCISES)
+
+
+def test_feedback_breaks_lines_between_values_not_inside_them(capsys):
+    assert check("sigmoid_grad", lambda x: x * (1 - x)) is False
+    lines = capsys.readouterr().out.splitlines()
+    assert any("[-6, -0.75, 0, 0.25, -2]" in line for line in lines), lines
+    assert check("backward_pass", lambda *args: _backward(*args, relu_mask=False)) is False
+    lines = capsys.readouterr().out.splitlines()
+    assert any("W1.shape=(3, 5)," in line for line in lines), lines
+    assert lines[1].startswith("    ") and not lines[2].startswith("    "), lines

@@ -115,8 +115,8 @@ def test_plot_misclassified_shows_the_most_confident_mistakes_first(tmp_path):
         x, y_true, scores, class_names=["a", "b", "c"], max_images=2, path=tmp_path / "m.png"
     )
     assert [ax.get_title() for ax in fig.axes] == [
-        "true a / pred b (0.85)",
-        "true b / pred a (0.60)",
+        "true a\npred b (0.85)",
+        "true b\npred a (0.60)",
     ]
     assert np.array_equal(fig.axes[0].get_images()[0].get_array(), x[3])
     assert fig.get_suptitle() == "3 of 6 misclassified (the first 2 shown)"

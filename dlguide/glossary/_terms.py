@@ -46,7 +46,17 @@ def _site_url() -> str:
     return url if not url or url.endswith("/") else url + "/"
 
 
-_FIELDS = {"name", "short", "long", "related", "aliases", "lookup_only", "abbreviation", "page"}
+_FIELDS = {
+    "name",
+    "short",
+    "long",
+    "related",
+    "aliases",
+    "lookup_only",
+    "abbreviation",
+    "page",
+    "tooltip",
+}
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,10 @@ class Term:
             with an optional `#anchor`, e.g. `"foundations/training-practice.md#dropout"`.
         lookup_only: More names `lookup` accepts but the site does not underline
             (words too common in prose, such as "loss").
+        tooltip: Whether the site underlines the term, with its definition as a
+            tooltip, where a page first mentions it. `False` for basic words a
+            newcomer already knows ("model", "training"): they keep their entry
+            on the Glossary page and in `lookup` without the underline.
 
     Examples:
         >>> from dlguide import glossary
@@ -84,6 +98,7 @@ class Term:
     abbreviation: str | None = None
     page: str = ""
     lookup_only: tuple[str, ...] = ()
+    tooltip: bool = True
 
     @property
     def anchor(self) -> str:
@@ -207,6 +222,8 @@ def _parse(text: str, source: str = "terms.toml") -> tuple[Term, ...]:
         missing = {"name", "short", "long", "page"} - set(entry)
         if missing:
             raise ValueError(f"{where}: missing fields {sorted(missing)}")
+        if not isinstance(entry.get("tooltip", True), bool):
+            raise ValueError(f"{where}: tooltip must be true or false")
         result.append(
             Term(
                 name=entry["name"],
@@ -217,6 +234,7 @@ def _parse(text: str, source: str = "terms.toml") -> tuple[Term, ...]:
                 abbreviation=entry.get("abbreviation") or None,
                 page=entry["page"],
                 lookup_only=tuple(entry.get("lookup_only", ())),
+                tooltip=entry.get("tooltip", True),
             )
         )
     return tuple(sorted(result, key=lambda t: (_normalise(t.name), t.name)))

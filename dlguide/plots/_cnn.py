@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .._validation import check_model, check_non_negative_int, check_positive_int
-from ._save import _save_figure
+from ._save import COLUMN_WIDTH, _save_figure
 
 
 def _conv_layers(model: Any) -> list[Any]:
@@ -145,7 +145,8 @@ def plot_feature_maps(
     maps = [keras.ops.convert_to_numpy(out)[0] for out in outputs]
 
     ncols = min(max_maps, max(m.shape[-1] for m in maps))
-    fig = Figure(figsize=(1.35 * ncols + 0.6, 1.45 * len(layers)), layout="constrained")
+    cell = min(1.35, (COLUMN_WIDTH - 0.9) / ncols)  # the layer names take 0.9 inch
+    fig = Figure(figsize=(cell * ncols + 0.9, (cell + 0.1) * len(layers)), layout="constrained")
     axes = fig.subplots(len(layers), ncols, squeeze=False)
     for row, (layer, fmap) in enumerate(zip(layers, maps, strict=True)):
         h, w, c = fmap.shape
@@ -157,7 +158,7 @@ def plot_feature_maps(
             ax.imshow(fmap[:, :, col], cmap="viridis")
             _hide_ticks(ax)
             if col == 0:
-                ax.set_ylabel(f"{layer.name}\n{h}x{w}x{c}", fontsize=8)
+                ax.set_ylabel(f"{layer.name}\n{h}x{w}x{c}", fontsize=9)
     _save_figure(fig, path)
     return fig
 
@@ -220,7 +221,8 @@ def plot_filters(
     kh, kw, c_in, c_out = kernel.shape
     ncols = min(8, c_out)
     nrows = math.ceil(c_out / ncols)
-    fig = Figure(figsize=(1.1 * ncols, 1.1 * nrows + 0.4), layout="constrained")
+    cell = min(1.1, COLUMN_WIDTH / ncols)
+    fig = Figure(figsize=(cell * ncols, cell * nrows + 0.4), layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     limit = float(np.abs(kernel.mean(axis=2)).max()) or 1.0
     for i, ax in enumerate(axes):
@@ -315,7 +317,8 @@ def plot_augmentation_grid(
     scale = 255.0 if array.max() > 1.0 else 1.0
     low, high = float(array.min()), float(array.max())
     ncols = num_variants + 1
-    fig = Figure(figsize=(1.3 * ncols, 1.3 * len(batch) + 0.2), layout="constrained")
+    cell = min(1.3, COLUMN_WIDTH / ncols)
+    fig = Figure(figsize=(cell * ncols, (cell + 0.15) * len(batch) + 0.1), layout="constrained")
     axes = fig.subplots(len(batch), ncols, squeeze=False)
     for row in range(len(batch)):
         for col in range(ncols):
@@ -327,6 +330,6 @@ def plot_augmentation_grid(
                 ax.imshow(np.clip(shown[:, :, :3] / scale, 0.0, 1.0))
             _hide_ticks(ax)
             if row == 0:
-                ax.set_title("original" if col == 0 else f"variant {col}", fontsize=8)
+                ax.set_title("original" if col == 0 else f"variant {col}", fontsize=9)
     _save_figure(fig, path)
     return fig

@@ -18,7 +18,7 @@ from .._validation import (
 )
 from ..metrics import confusion_matrix
 from ._images import _image_list, plot_images
-from ._save import _save_figure
+from ._save import COLUMN_WIDTH, _save_figure
 
 
 def _predicted(y_pred: Any, num: int) -> tuple[np.ndarray, np.ndarray | None]:
@@ -108,13 +108,13 @@ def plot_confusion_matrix(
     values = confusion_matrix(labels, predicted, labels=classes, normalize=normalize)
     values = values.astype(np.float64)
 
-    side = max(3.6, 1.2 + 0.5 * num_classes)
+    side = min(COLUMN_WIDTH - 1.0, max(3.6, 1.2 + 0.5 * num_classes))
     fig = Figure(figsize=(side + 1.0, side), layout="constrained")
     ax = fig.subplots()
     image = ax.imshow(values, cmap="Blues", vmin=0)
     fig.colorbar(image, ax=ax, shrink=0.8)
     threshold = values.max() / 2
-    fontsize = 9 if num_classes <= 10 else 7
+    fontsize = 9 if num_classes <= 12 else 7  # more classes: smaller cells
     for i in range(num_classes):
         for j in range(num_classes):
             text = str(counts[i, j]) if normalize is None else f"{values[i, j]:.2f}"
@@ -158,8 +158,9 @@ def plot_misclassified(
             missing parent folders are created).
 
     Returns:
-        A `matplotlib.figure.Figure`: one panel per mistake shown, titled
-        `"true 4 / pred 9"`; or a single panel saying there is no mistake.
+        A `matplotlib.figure.Figure`: one panel per mistake shown (six to a
+        row), titled `"true 4\\npred 9"` on two lines; or a single panel saying
+        there is no mistake.
 
     Raises:
         ValueError: If the shapes do not match or an argument is invalid.
@@ -172,7 +173,7 @@ def plot_misclassified(
         >>> y_pred = np.array([0, 7, 2, 3, 1])
         >>> fig = plot_misclassified(x, y_true, y_pred)
         >>> [ax.get_title() for ax in fig.axes]
-        ['true 1 / pred 7', 'true 4 / pred 1']
+        ['true 1\\npred 7', 'true 4\\npred 1']
         >>> fig.get_suptitle()
         '2 of 5 misclassified'
     """
@@ -199,11 +200,11 @@ def plot_misclassified(
     shown = wrong[:max_images]
     titles = []
     for i in shown:
-        title = f"true {names[labels[i]]} / pred {names[predicted[i]]}"
+        title = f"true {names[labels[i]]}\npred {names[predicted[i]]}"
         if confidence is not None:
             title += f" ({confidence[i]:.2f})"
         titles.append(title)
-    fig = plot_images([images[i] for i in shown], titles, ncols=min(8, len(shown)))
+    fig = plot_images([images[i] for i in shown], titles, ncols=min(6, len(shown)))
     if len(shown) < len(wrong):
         summary += f" (the first {len(shown)} shown)"
     fig.suptitle(summary)

@@ -2,7 +2,9 @@
 
 - Tooltips. The first time a page mentions a glossary term (its name, abbreviation or
   an alias, in either case, singular or plural), the words are wrapped in
-  `<abbr title="Term: short definition">`, which Material shows as a tooltip. Markdown
+  `<abbr title="Term: short definition">`, which Material shows as a tooltip. Basic
+  words a newcomer already knows (`tooltip = false` in the data: "model", "training")
+  are never marked, and their text is not searched for other terms either. Markdown
   pages get this from a Markdown extension that works like `abbr` but marks only the
   first mention per page and never touches headings, links, code or math. Notebook
   pages, which nbconvert renders instead of Python-Markdown, get the same treatment
@@ -27,6 +29,8 @@ from typing import Any
 
 import markdown
 from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 from mkdocs.config.defaults import MkDocsConfig
@@ -43,7 +47,7 @@ DATA_FILE = Path(_terms.__file__).with_name("terms.toml")
 
 # Elements whose text is never marked: code, links, headings, existing abbreviations.
 _SKIP_TAGS = frozenset(
-    "a abbr code pre kbd script style svg math textarea h1 h2 h3 h4 h5 h6 title".split()
+    "a abbr code pre kbd script style svg math textarea h1 h2 h3 h4 h5 h6 title table".split()
 )
 _SKIP_CLASSES = re.compile(
     r"\b(?:arithmatex|jp-OutputArea|clipboard-copy-txt|highlight|mermaid|headerlink|anchor-link)\b"
@@ -133,11 +137,16 @@ def load_terms() -> tuple[_terms.Term, ...]:
 
 
 class Marker:
-    """Marks the first mention of each glossary term in a text, as `<abbr>` elements."""
+    """Marks the first mention of each glossary term in a text, as `<abbr>` elements.
+
+    Terms with `tooltip = false` are matched (so that "training set" is not read as a
+    mention of a shorter term inside it) but never marked.
+    """
 
     def __init__(self, all_terms: Iterable[_terms.Term]) -> None:
         all_terms = list(all_terms)
         self.titles = tooltips(all_terms)
+        self.quiet = {term.name for term in all_terms if not term.tooltip}
         self.owner = {}
         for term in all_terms:
             for form in term.names:
@@ -151,7 +160,7 @@ class Marker:
         found = []
         for match in self.regex.finditer(text):
             owner = self.owner[match[0]]
-            if owner not in seen:
+            if owner not in seen and owner not in self.quiet:
                 seen.add(owner)
                 found.append(match)
         return found
@@ -161,10 +170,14 @@ class Marker:
 
 
 class _TooltipTreeprocessor(Treeprocessor):
-    def __init__(self, md: markdown.Markdown, marker: Marker) -> None:
+    def __init__(self, md: markdown.Markdown, extension: GlossaryTooltips) -> None:
         super().__init__(md)
-        self.marker = marker
-        self.seen: set[str] = set()
+        self.extension = extension
+        self.marker = extension.marker
+
+    @property
+    def seen(self) -> set[str]:
+        return self.extension.seen
 
     def _split(self, text: str | None) -> tuple[str | None, list[etree.Element]]:
         if not text or isinstance(text, AtomicString):
@@ -200,20 +213,55 @@ class _TooltipTreeprocessor(Treeprocessor):
                 element.insert(i, abbr)
 
     def run(self, root: etree.Element) -> None:
-        self.seen = set()  # first mention per page (per docstring on API pages)
         self._walk(root)
 
 
+class _ConversionStart(Preprocessor):
+    """A new page starts a new set of first mentions; a docstring inside it does not."""
+
+    def __init__(self, md: markdown.Markdown, extension: GlossaryTooltips) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, lines: list[str]) -> list[str]:
+        if self.extension.depth == 0:
+            self.extension.seen = set()
+        self.extension.depth += 1
+        return lines
+
+
+class _ConversionEnd(Postprocessor):
+    def __init__(self, md: markdown.Markdown, extension: GlossaryTooltips) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, text: str) -> str:
+        self.extension.depth = max(0, self.extension.depth - 1)
+        return text
+
+
 class GlossaryTooltips(Extension):
-    """Python-Markdown extension: the first mention of each glossary term gets a tooltip."""
+    """Python-Markdown extension: the first mention of each glossary term gets a tooltip.
+
+    First per page: on an API page, mkdocstrings converts each docstring with its own
+    Markdown instance (and this extension) while the page itself is being converted; the
+    terms seen are shared by the nested conversions and reset only when a page starts.
+    """
 
     def __init__(self, all_terms: Iterable[_terms.Term], **kwargs: Any) -> None:
-        self.marker = Marker(all_terms)  # compiled once, reset for every page
+        self.marker = Marker(all_terms)  # compiled once
+        self.seen: set[str] = set()  # term names marked on the current page
+        self.depth = 0  # conversions under way: the page's, and its docstrings' inside it
         super().__init__(**kwargs)
 
+    def reset(self) -> None:
+        self.seen, self.depth = set(), 0
+
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
+        md.preprocessors.register(_ConversionStart(md, self), "dlguide_glossary_start", 1000)
         # After `abbr` (7): a page's own *[ABBR] definitions win. Before `toc` (5).
-        md.treeprocessors.register(_TooltipTreeprocessor(md, self.marker), "dlguide_glossary", 6)
+        md.treeprocessors.register(_TooltipTreeprocessor(md, self), "dlguide_glossary", 6)
+        md.postprocessors.register(_ConversionEnd(md, self), "dlguide_glossary_end", 0)
 
 
 # --------------------------------------------------------------------------- notebook pages
@@ -390,6 +438,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_page_markdown(markdown_text: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    for extension in config.markdown_extensions:
+        if isinstance(extension, GlossaryTooltips):
+            extension.reset()  # whatever an earlier page left, this page starts afresh
     if page.file.src_uri != GLOSSARY_PAGE:
         return markdown_text
     if PLACEHOLDER not in markdown_text:
