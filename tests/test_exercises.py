@@ -130,22 +130,22 @@ MISTAKES = {
     "attention_pooling without the scale": (
         "attention_pooling",
         lambda q, K, V: _softmax_rows(K @ q) @ V,
-        "attention_pooling(query=[1, 0], keys=[[1, 0], [0, 1]], values=[[1], [3]]) -> expected [1.66]",
+        "attention_pooling(query=[1, 0], keys=[[1, 0], [0, 1]], values=[[1], [3]]) expected [1.66]",
     ),
     "causal_attention masking after the softmax": (
         "causal_attention",
         _mask_after_softmax,
-        "causal_attention(Q.shape=(3, 3), K.shape=(3, 3), V.shape=(3, 3)) -> 5 of 9 values differ",
+        "causal_attention(Q.shape=(3, 3), K.shape=(3, 3), V.shape=(3, 3)) 5 of 9 values differ",
     ),
     "position_encoding with i instead of 2i": (
         "position_encoding",
         _encoding_wrong_exponent,
-        "position_encoding(num_steps=4, num_hiddens=6) -> 12 of 24 values differ",
+        "position_encoding(num_steps=4, num_hiddens=6) 12 of 24 values differ",
     ),
     "layer_norm over the batch": (
         "layer_norm",
         lambda X, g, b: (X - X.mean(0)) / np.sqrt(X.var(0) + 1e-3) * g + b,
-        "layer_norm(X=[[1, 2, 3]], gamma=[1, 1, 1], beta=[0, 0, 0]) -> expected",
+        "layer_norm(X=[[1, 2, 3]], gamma=[1, 1, 1], beta=[0, 0, 0]) expected",
     ),
     "mlm_inputs weighting every position": (
         "mlm_inputs",
@@ -258,7 +258,7 @@ MISTAKES = {
     "quantize_int8 with one scale for the whole kernel": (
         "quantize_int8",
         lambda w: (np.round(w / (np.abs(w).max() / 127)).astype(np.int8), np.abs(w).max() / 127),
-        "quantize_int8(w.shape=(6, 4)) -> q: 18 of 24 values differ",
+        "quantize_int8(w.shape=(6, 4)) q: 18 of 24 values differ",
     ),
     "quantize_int8 with one scale per input (row)": (
         "quantize_int8",
@@ -279,7 +279,7 @@ MISTAKES = {
     "latency_percentile with the nearest rank": (
         "latency_percentile",
         lambda lat, q: np.sort(lat)[int(round((len(lat) - 1) * q / 100))],
-        "latency_percentile(latencies=[12, 3, 7, 5], q=50) -> expected 6, got 7",
+        "latency_percentile(latencies=[12, 3, 7, 5], q=50) expected 6, got 7",
     ),
     "latency_percentile without sorting": (
         "latency_percentile",
@@ -295,7 +295,7 @@ MISTAKES = {
             ],
             axis=0,
         ),
-        "num_devices=2) -> expected [-1.672, 2.115, 0.9705], got [-3.343, 4.23, 1.941]",
+        "num_devices=2) expected [-1.672, 2.115, 0.9705], got [-3.343, 4.23, 1.941]",
     ),
 }
 

@@ -44,6 +44,13 @@ ROADMAP_PAGES: dict[str, tuple[str, ...]] = {
     "LSTM": ("architectures/lstm-gru.md",),
     "HYB": ("architectures/deep-rnns.md",),
     "CV": ("architectures/opencv.md",),
+    "TR": (
+        "architectures/attention.md",
+        "architectures/self-attention.md",
+        "architectures/positional-encoding.md",
+        "architectures/transformer.md",
+        "architectures/bert-gpt.md",
+    ),
     "P1": ("projects/ann_tumour_diagnosis.py",),
     "P2": ("projects/cnn_mnist_digits.py", "projects/cnn_textures.py"),
     "P3": (
@@ -51,6 +58,16 @@ ROADMAP_PAGES: dict[str, tuple[str, ...]] = {
         "projects/sentiment_imdb.py",
         "projects/char_text_generation.py",
     ),
+    "P4": (
+        "projects/transformer_imdb.py",
+        "projects/gpt_shakespeare.py",
+        "projects/g2p_seq2seq.py",
+    ),
+    "SHRINK": ("deployment/small-and-fast.md",),
+    "EXPORT": ("deployment/deploying.md",),
+    "SERVE": ("deployment/deploying.md",),
+    "MANY": ("deployment/many-devices.md",),
+    "SHIP": ("projects/ship_digit_classifier.py",),
 }
 
 # Top-level nav sections that are not on the learning path.

@@ -83,6 +83,12 @@ FIGURES = {
     "augmentation, five variants": lambda m, p: plots.plot_augmentation_grid(
         augmentation(), _digits(3) / 255, num_variants=5, path=p
     ),
+    "attention, two heads": lambda m, p: plots.plot_attention(
+        RNG.dirichlet(np.ones(8), size=(2, 8)), titles=["head 1", "head 2"], path=p
+    ),
+    "positional encoding": lambda m, p: plots.plot_positional_encoding(
+        np.sin(np.arange(64)[:, None] / 10.0 ** (np.arange(32) / 8)), path=p
+    ),
 }  # fmt: skip
 
 

@@ -145,6 +145,6 @@ def plot_positional_encoding(
         bottom.plot(np.arange(num_steps), P[:, column], label=f"column {column}")
     bottom.set_xlabel("position")
     bottom.set_ylabel("value")
-    bottom.legend(fontsize=8, ncols=len(columns), loc="lower left")
+    bottom.legend(fontsize=9, ncols=len(columns), loc="lower left")
     _save_figure(fig, path)
     return fig
