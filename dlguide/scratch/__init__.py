@@ -33,6 +33,14 @@ from ._activations import (
     tanh_grad,
 )
 from ._conv import avg_pool2d, conv2d, conv_output_shape, corr2d, max_pool2d
+from ._diffusion import (
+    ddim_step,
+    ddpm_step,
+    forward_diffusion,
+    noise_schedule,
+    predict_x0,
+    q_sample,
+)
 from ._gradcheck import numerical_gradient, relative_error
 from ._losses import (
     binary_crossentropy,
@@ -91,6 +99,13 @@ __all__ = [
     "GRUCell",
     "LSTMCell",
     "SimpleRNNCell",
+    # diffusion
+    "ddim_step",
+    "ddpm_step",
+    "forward_diffusion",
+    "noise_schedule",
+    "predict_x0",
+    "q_sample",
     # optimizers
     "SGD",
     "Adagrad",
