@@ -10,7 +10,9 @@ Examples:
 """
 
 from ._augment import augmentation
+from ._autoencoder import autoencoder, train_vae, vae
 from ._cnn import cnn
+from ._gan import dcgan_discriminator, dcgan_generator, train_gan
 from ._mlp import mlp
 from ._resnet import residual_block, resnet
 from ._rnn import cnn_lstm, rnn
@@ -19,14 +21,20 @@ from ._transfer import transfer, unfreeze
 
 __all__ = [
     "augmentation",
+    "autoencoder",
     "char_language_model",
     "cnn",
     "cnn_lstm",
+    "dcgan_discriminator",
+    "dcgan_generator",
     "mlp",
     "residual_block",
     "resnet",
     "rnn",
     "text_classifier",
+    "train_gan",
+    "train_vae",
     "transfer",
     "unfreeze",
+    "vae",
 ]
