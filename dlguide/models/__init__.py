@@ -12,6 +12,7 @@ Examples:
 from ._augment import augmentation
 from ._autoencoder import autoencoder, train_vae, vae
 from ._cnn import cnn
+from ._diffusion import diffusion_denoiser, diffusion_sample, train_diffusion
 from ._gan import dcgan_discriminator, dcgan_generator, train_gan
 from ._mlp import mlp
 from ._resnet import residual_block, resnet
@@ -27,11 +28,14 @@ __all__ = [
     "cnn_lstm",
     "dcgan_discriminator",
     "dcgan_generator",
+    "diffusion_denoiser",
+    "diffusion_sample",
     "mlp",
     "residual_block",
     "resnet",
     "rnn",
     "text_classifier",
+    "train_diffusion",
     "train_gan",
     "train_vae",
     "transfer",
