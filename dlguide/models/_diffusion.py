@@ -253,21 +253,32 @@ def _check_labels(labels: Any, classes: int, name: str, length: int | None = Non
 _CHUNK_VALUES = 2**24
 
 
-def _noised_epochs(x, labels, classes, alpha_bars, epochs, label_dropout, rng):
-    """`epochs` fresh noisings of the whole data set, stacked: (inputs, noise)."""
+def _noised_epochs(x, labels, classes, alpha_bars, epochs, label_dropout, seed):
+    """Fresh noisings of the whole data set for the given epochs, each shuffled, stacked.
+
+    Epoch e draws from its own generator, `default_rng([seed, e])`, so the result does
+    not depend on how the epochs are grouped into chunks.
+    """
     steps = len(alpha_bars) - 1
-    x0 = np.concatenate([x] * epochs)
-    t = rng.integers(1, steps + 1, size=len(x0))
-    noise = rng.standard_normal(x0.shape)
-    inputs = {
-        "x_t": q_sample(x0, t, noise, alpha_bars).astype("float32"),
-        "t": t.astype("int32"),
-    }
-    if labels is not None:
-        label = np.concatenate([labels] * epochs)
-        label[rng.random(len(label)) < label_dropout] = classes  # "no label"
-        inputs["label"] = label.astype("int32")
-    return inputs, noise.astype("float32")
+    parts = []
+    for epoch in epochs:
+        rng = np.random.default_rng([seed, epoch])
+        order = rng.permutation(len(x))
+        t = rng.integers(1, steps + 1, size=len(x))
+        noise = rng.standard_normal(x.shape)
+        part = {"x_t": q_sample(x[order], t, noise, alpha_bars), "t": t, "noise": noise}
+        if labels is not None:
+            label = labels[order].copy()
+            label[rng.random(len(x)) < label_dropout] = classes  # "no label"
+            part["label"] = label
+        parts.append(part)
+    stacked = {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
+    noise = stacked.pop("noise").astype("float32")
+    stacked["x_t"] = stacked["x_t"].astype("float32")
+    stacked["t"] = stacked["t"].astype("int32")
+    if "label" in stacked:
+        stacked["label"] = stacked["label"].astype("int32")
+    return stacked, noise
 
 
 def train_diffusion(
@@ -366,16 +377,18 @@ def train_diffusion(
     batch_size = min(batch_size, len(x))
     steps_per_epoch = len(x) // batch_size
     per_chunk = max(1, _CHUNK_VALUES // x.size)
-    rng = np.random.default_rng(seed)
+    if seed is None:
+        seed = int(np.random.SeedSequence().entropy % 2**32)
     denoiser.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mse")
     history = keras.callbacks.History()
     history.history, history.epoch = {}, []
     for start in range(0, epochs, per_chunk):
         stop = min(start + per_chunk, epochs)
         inputs, noise = _noised_epochs(
-            x, labels, classes, alpha_bars, stop - start, label_dropout, rng
+            x, labels, classes, alpha_bars, range(start, stop), label_dropout, seed
         )
-        # steps_per_epoch keeps one iterator over the stacked epochs: each is one pass.
+        # steps_per_epoch keeps one iterator over the stacked epochs: each is one pass,
+        # already shuffled above.
         part = denoiser.fit(
             inputs,
             noise,
@@ -383,7 +396,7 @@ def train_diffusion(
             epochs=stop,
             initial_epoch=start,
             steps_per_epoch=steps_per_epoch,
-            shuffle=True,
+            shuffle=False,
             verbose=verbose,
         )
         history.epoch.extend(part.epoch)
