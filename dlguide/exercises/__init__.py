@@ -1,4 +1,4 @@
-"""Exercises with an offline auto-check, one or more per page of the foundations track.
+"""Exercises with an offline auto-check, one or more per page of the foundations and generative tracks.
 
 Read an exercise with `describe(name)`, write your function, and pass it to
 `check(name, func)`: it runs your function on fixed inputs, edge cases
@@ -10,7 +10,7 @@ Examples:
     >>> import numpy as np
     >>> from dlguide import exercises
     >>> exercises.list_exercises()
-    ['dense_forward', 'perceptron_update', 'sigmoid_grad', 'backward_pass', 'relu_grad', 'bce_from_logits', 'momentum_step', 'inverted_dropout']
+    ['dense_forward', 'perceptron_update', 'sigmoid_grad', 'backward_pass', 'relu_grad', 'bce_from_logits', 'momentum_step', 'inverted_dropout', 'per_example_mse', 'gaussian_kl', 'gan_losses', 'noisy_sample', 'guided_noise', 'frechet_1d']
     >>> def sigmoid_grad(x):
     ...     s = 1 / (1 + np.exp(-x))
     ...     return s * (1 - s)

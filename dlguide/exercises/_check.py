@@ -89,7 +89,7 @@ def list_exercises() -> list[str]:
         >>> list_exercises()[:3]
         ['dense_forward', 'perceptron_update', 'sigmoid_grad']
         >>> len(list_exercises())
-        8
+        14
     """
     return list(_all_exercises())
 

@@ -122,13 +122,13 @@ def _exercise(
 
 def _get_exercise(name: Any) -> _Exercise:
     """Return the exercise called `name`, or raise a Keras-style `ValueError`."""
-    from . import _solutions  # noqa: F401  (registers every exercise)
+    from . import _solutions, _solutions_generative  # noqa: F401  (registers every exercise)
 
     return lookup(_EXERCISES, name, "exercise")
 
 
 def _all_exercises() -> dict[str, _Exercise]:
     """Every registered exercise, in the order of the guide's pages."""
-    from . import _solutions  # noqa: F401  (registers every exercise)
+    from . import _solutions, _solutions_generative  # noqa: F401  (registers every exercise)
 
     return _EXERCISES
