@@ -215,7 +215,7 @@ def _generator_loss(fake_logits: Any) -> Any:
 
 
 class _TensorFlowSteps:
-    """One adversarial step with two gradient tapes, compiled by `tf.function`."""
+    """Adversarial steps with two gradient tapes, an epoch at a time, compiled by `tf.function`."""
 
     def __init__(self, generator, discriminator, g_optimizer, d_optimizer):
         import tensorflow as tf
@@ -237,17 +237,27 @@ class _TensorFlowSteps:
             g_optimizer.apply_gradients(zip(grads, generator.trainable_variables, strict=True))
             return d_loss, g_loss
 
-        self.step = tf.function(step)
+        def epoch(real, z_d, z_g):
+            d_total, g_total = tf.constant(0.0), tf.constant(0.0)
+            for i in tf.range(tf.shape(real)[0]):
+                d_loss, g_loss = step(real[i], z_d[i], z_g[i])
+                d_total += tf.cast(d_loss, "float32")
+                g_total += tf.cast(g_loss, "float32")
+            count = tf.cast(tf.shape(real)[0], "float32")
+            return d_total / count, g_total / count
+
+        # One call per epoch: the loop over batches runs inside the compiled graph.
+        self.epoch = tf.function(epoch)
 
     def __call__(self, real, z_d, z_g):
-        return self.step(real, z_d, z_g)
+        return self.epoch(real, z_d, z_g)
 
     def finish(self) -> None:
         """Variables are updated in place on TensorFlow: nothing to write back."""
 
 
 class _JaxSteps:
-    """The same step written statelessly, compiled by `jax.jit`; the state lives in arrays."""
+    """The same steps written statelessly, compiled by `jax.jit`; the state lives in arrays."""
 
     def __init__(self, generator, discriminator, g_optimizer, d_optimizer):
         import jax
@@ -285,7 +295,16 @@ class _JaxSteps:
             g_train, g_opt = g_optimizer.stateless_apply(g_opt, grads, g_train)
             return (g_train, g_other, d_train, d_other, g_opt, d_opt), d_loss, g_loss
 
-        self.step = jax.jit(step)
+        def epoch(state, real, z_d, z_g):
+            def body(state, batch):
+                state, d_loss, g_loss = step(state, *batch)
+                return state, (d_loss, g_loss)
+
+            state, (d_losses, g_losses) = jax.lax.scan(body, state, (real, z_d, z_g))
+            return state, d_losses.mean(), g_losses.mean()
+
+        # One call per epoch: `lax.scan` runs the loop over batches inside the compiled code.
+        self.epoch = jax.jit(epoch)
         self.state = tuple(
             [v.value for v in variables]
             for variables in (
@@ -299,7 +318,7 @@ class _JaxSteps:
         )
 
     def __call__(self, real, z_d, z_g):
-        self.state, d_loss, g_loss = self.step(self.state, real, z_d, z_g)
+        self.state, d_loss, g_loss = self.epoch(self.state, real, z_d, z_g)
         return d_loss, g_loss
 
     def finish(self) -> None:
@@ -440,17 +459,13 @@ def train_gan(
     num_batches = len(x) // batch_size
     for epoch in range(1, epochs + 1):
         start = time.perf_counter()
-        order = rng.permutation(len(x))
-        d_losses, g_losses = [], []
-        for b in range(num_batches):
-            real = x[order[b * batch_size : (b + 1) * batch_size]]
-            z_d = rng.standard_normal((batch_size, latent_dim)).astype("float32")
-            z_g = rng.standard_normal((batch_size, latent_dim)).astype("float32")
-            d_loss, g_loss = steps(real, z_d, z_g)
-            d_losses.append(d_loss)
-            g_losses.append(g_loss)
-        history["d_loss"].append(float(np.mean([float(v) for v in d_losses])))
-        history["g_loss"].append(float(np.mean([float(v) for v in g_losses])))
+        order = rng.permutation(len(x))[: num_batches * batch_size]
+        real = x[order].reshape(num_batches, batch_size, *sample_shape)
+        z_d = rng.standard_normal((num_batches, batch_size, latent_dim)).astype("float32")
+        z_g = rng.standard_normal((num_batches, batch_size, latent_dim)).astype("float32")
+        d_loss, g_loss = steps(real, z_d, z_g)
+        history["d_loss"].append(float(d_loss))
+        history["g_loss"].append(float(g_loss))
         if verbose:
             print(
                 f"epoch {epoch}/{epochs}: d_loss {history['d_loss'][-1]:.4f}, "
