@@ -6,8 +6,8 @@ subpackage is loaded the first time one of its names is used. The names of
 the top level, e.g. `dlguide.load_mnist` or `dlguide.mlp`. The other
 subpackages keep their namespace: `dlguide.scratch` (NumPy implementations),
 `dlguide.exercises`, `dlguide.vision` (OpenCV), `dlguide.text` (character
-models: sampling, perplexity), `dlguide.metrics`, `dlguide.glossary` and
-`dlguide.advise`.
+models: sampling, perplexity), `dlguide.metrics`, `dlguide.glossary`,
+`dlguide.advise` and `dlguide.deploy` (quantize, distil, export, serve).
 
 Examples:
     >>> import dlguide
@@ -31,10 +31,12 @@ _EXPORTS: dict[str, str] = {
     "get_dataset_info": "datasets",
     "list_datasets": "datasets",
     "load_breast_cancer": "datasets",
+    "load_cmudict": "datasets",
     "load_diabetes": "datasets",
     "load_digits": "datasets",
     "load_imdb": "datasets",
     "load_mnist": "datasets",
+    "load_shakespeare": "datasets",
     "load_stock_prices": "datasets",
     "load_text_corpus": "datasets",
     "load_textures": "datasets",
@@ -42,6 +44,17 @@ _EXPORTS: dict[str, str] = {
     "make_windows": "datasets",
     "split_chronological": "datasets",
     "split_train_test": "datasets",
+    "TokenAndPositionEmbedding": "models",
+    "TransformerBlock": "models",
+    "attention": "models",
+    "attention_weights": "models",
+    "generate_tokens": "models",
+    "greedy_decode": "models",
+    "rnn_seq2seq": "models",
+    "rotate": "models",
+    "transformer_classifier": "models",
+    "transformer_language_model": "models",
+    "transformer_seq2seq": "models",
     "char_language_model": "models",
     "augmentation": "models",
     "autoencoder": "models",
@@ -63,6 +76,7 @@ _EXPORTS: dict[str, str] = {
     "unfreeze": "models",
     "vae": "models",
     "plot_activations": "plots",
+    "plot_attention": "plots",
     "plot_augmentation_grid": "plots",
     "plot_confusion_matrix": "plots",
     "plot_decision_boundary": "plots",
@@ -76,12 +90,14 @@ _EXPORTS: dict[str, str] = {
     "plot_latent_space": "plots",
     "plot_loss_surface_paths": "plots",
     "plot_misclassified": "plots",
+    "plot_positional_encoding": "plots",
     "plot_roc_curve": "plots",
     "plot_sample_grid": "plots",
 }
 _SUBPACKAGES = (
     "advise",
     "datasets",
+    "deploy",
     "exercises",
     "glossary",
     "metrics",
@@ -98,6 +114,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from . import (
         advise,
         datasets,
+        deploy,
         exercises,
         glossary,
         metrics,
@@ -112,10 +129,12 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         get_dataset_info,
         list_datasets,
         load_breast_cancer,
+        load_cmudict,
         load_diabetes,
         load_digits,
         load_imdb,
         load_mnist,
+        load_shakespeare,
         load_stock_prices,
         load_text_corpus,
         load_textures,
@@ -125,6 +144,10 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         split_train_test,
     )
     from .models import (
+        TokenAndPositionEmbedding,
+        TransformerBlock,
+        attention,
+        attention_weights,
         augmentation,
         autoencoder,
         char_language_model,
@@ -134,20 +157,28 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         dcgan_generator,
         diffusion_denoiser,
         diffusion_sample,
+        generate_tokens,
+        greedy_decode,
         mlp,
         residual_block,
         resnet,
         rnn,
+        rnn_seq2seq,
+        rotate,
         text_classifier,
         train_diffusion,
         train_gan,
         train_vae,
         transfer,
+        transformer_classifier,
+        transformer_language_model,
+        transformer_seq2seq,
         unfreeze,
         vae,
     )
     from .plots import (
         plot_activations,
+        plot_attention,
         plot_augmentation_grid,
         plot_confusion_matrix,
         plot_decision_boundary,
@@ -161,6 +192,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         plot_latent_space,
         plot_loss_surface_paths,
         plot_misclassified,
+        plot_positional_encoding,
         plot_roc_curve,
         plot_sample_grid,
     )

@@ -20,7 +20,7 @@ def _datasets_table() -> str:
                 f"{info.loader}()",
                 str(info.num_examples),
                 "x".join(map(str, info.example_shape)),
-                str(info.num_classes) if info.num_classes else "regression",
+                str(info.classes) if info.classes else "regression",
                 info.license.split(";")[0],
             )
         )
@@ -74,6 +74,12 @@ def _parser() -> argparse.ArgumentParser:
         "--sequence-length", type=int, metavar="N", help="time steps (or tokens) per example"
     )
     advise.add_argument(
+        "--not-photos",
+        dest="photos",
+        action="store_false",
+        help="images unlike photos (digits, symbols, small grey images): no pretrained backbone",
+    )
+    advise.add_argument(
         "--fine-tuning", action="store_true", help="fine-tuning a pretrained backbone"
     )
     advise.add_argument(
@@ -104,7 +110,10 @@ def _advise(args: argparse.Namespace) -> tuple[str, int]:
 
     try:
         advice = architecture(
-            " ".join(args.data), num_examples=args.examples, sequence_length=args.sequence_length
+            " ".join(args.data),
+            num_examples=args.examples,
+            sequence_length=args.sequence_length,
+            photos=args.photos,
         )
         opt = optimizer(
             advice,

@@ -12,8 +12,9 @@ id of the rule that `dlguide.advise` returns for it, and the edges read:
 `test_every_path_of_the_flowchart_gives_its_leaf` walks every path from the root to a
 leaf, builds the arguments that answer its questions with values right at the
 thresholds (so a threshold that differs between chart and code fails), calls the code
-and expects the leaf's rule; a path whose answers are all "no" is also tried with the
-numbers left unknown (`None`). With `test_every_rule_is_a_leaf` it makes the chart and the
+and expects the leaf's rule; a path whose every answer is what the defaults give (a
+number left unknown, `None`, answers "no"; a boolean its default) is also tried with no
+arguments but the data. With `test_every_rule_is_a_leaf` it makes the chart and the
 rules agree in both directions. The comparison table's Keras layers and builders must
 exist, and every rule must have its row.
 """
@@ -107,11 +108,18 @@ ARCHITECTURE_CHART, OPTIMIZER_CHART = _charts()
 _QUESTION = re.compile(r"^(\w+)(?:\s*(<|>|≥)\s*([\d,]+))?\?$")
 
 
-def _answers(chart: Chart, path: list[tuple[str, str, str]]) -> tuple[dict[str, Any], bool]:
-    """The keyword arguments that take `path`, and whether every answer on it was "no"."""
+def _answers(
+    chart: Chart, path: list[tuple[str, str, str]], function: Any
+) -> tuple[dict[str, Any], bool]:
+    """The keyword arguments that take `path`, and whether each answer is what the defaults give.
+
+    A question about a number is answered "no" when the number is unknown (`None`, the
+    default); a boolean question is answered by the default of `function`'s argument.
+    """
+    defaults = {name: p.default for name, p in inspect.signature(function).parameters.items()}
     kwargs: dict[str, Any] = {}
     constraints: list[tuple[str, str, int, bool]] = []
-    all_no = True
+    all_default = True
     for source, _, label in path:
         if source == chart.root and source not in chart.decisions:
             if label:
@@ -120,17 +128,20 @@ def _answers(chart: Chart, path: list[tuple[str, str, str]]) -> tuple[dict[str, 
         assert source in chart.decisions, f"{source} has labelled edges but is no decision"
         assert label in ("yes", "no"), f"decision {source}: edge label {label!r}"
         yes = label == "yes"
-        all_no &= not yes
         question = chart.labels[source].replace("<br/>", " ")
         if question == "recurrent architecture?":
             kwargs["architecture"] = "rnn" if yes else "mlp"
+            all_default &= not yes
             continue
         match = _QUESTION.match(question)
         assert match, f"cannot read the question {question!r}"
         name, op, number = match.groups()
         if op is None:
+            assert isinstance(defaults[name], bool), f"{name} is asked yes/no but is no bool"
             kwargs[name] = yes
+            all_default &= yes == defaults[name]
             continue
+        all_default &= not yes
         limit = int(number.replace(",", ""))
         # Values right at the threshold: a chart and code that disagree on it fail.
         value = {
@@ -146,7 +157,7 @@ def _answers(chart: Chart, path: list[tuple[str, str, str]]) -> tuple[dict[str, 
     for name, op, limit, yes in constraints:  # a later question must not undo an earlier one
         holds = {"<": kwargs[name] < limit, ">": kwargs[name] > limit, "≥": kwargs[name] >= limit}
         assert holds[op] == yes, f"contradictory questions about {name} on {_path_id(path)}"
-    return kwargs, all_no
+    return kwargs, all_default
 
 
 def _path_id(path: list[tuple[str, str, str]]) -> str:
@@ -157,26 +168,31 @@ ARCHITECTURE_PATHS = list(ARCHITECTURE_CHART.paths())
 OPTIMIZER_PATHS = list(OPTIMIZER_CHART.paths())
 
 
+# The head (`classes`, `classifier_activation`) is the same for every forecasting leaf and is
+# left out of the chart's labels and the table; `advice.call` shows it.
+_HEAD = ("classes", "classifier_activation")
+
+
 def _short_call(advice: advise.ArchitectureAdvice) -> str:
-    args = ", ".join(f"{k}={v!r}" for k, v in advice.arguments.items())
+    args = ", ".join(f"{k}={v!r}" for k, v in advice.arguments.items() if k not in _HEAD)
     return f"{advice.builder}({args})" if args else advice.builder
 
 
 @pytest.mark.parametrize("path", ARCHITECTURE_PATHS, ids=map(_path_id, ARCHITECTURE_PATHS))
 def test_every_path_of_the_architecture_chart_gives_its_leaf(path):
-    kwargs, all_no = _answers(ARCHITECTURE_CHART, path)
+    kwargs, all_default = _answers(ARCHITECTURE_CHART, path, advise.architecture)
     leaf = path[-1][1]
     assert advise.architecture(**kwargs).rule == leaf, kwargs
-    if all_no:  # unknown numbers answer "no"
+    if all_default:  # unknown numbers answer "no", booleans their default
         assert advise.architecture(kwargs["data"]).rule == leaf
 
 
 @pytest.mark.parametrize("path", OPTIMIZER_PATHS, ids=map(_path_id, OPTIMIZER_PATHS))
 def test_every_path_of_the_optimizer_chart_gives_its_leaf(path):
-    kwargs, all_no = _answers(OPTIMIZER_CHART, path)
+    kwargs, all_default = _answers(OPTIMIZER_CHART, path, advise.optimizer)
     leaf = path[-1][1]
     assert advise.optimizer(**kwargs).rule == leaf, kwargs
-    if all_no:
+    if all_default:
         assert advise.optimizer().rule == leaf
 
 
@@ -279,6 +295,8 @@ def test_positional_arguments_match_the_builders():
         ]
         assert tuple(positional[: len(names)]) == names, builder
         assert set(required) <= set(names), builder
+        keyword_only = [p.name for p in parameters if p.kind is p.KEYWORD_ONLY]
+        assert "classes" in keyword_only, builder  # shown as classes=classes unless set
 
 
 def _tiny_backbone() -> keras.Model:
@@ -287,17 +305,20 @@ def _tiny_backbone() -> keras.Model:
     return keras.Model(inputs, keras.layers.GlobalAveragePooling2D()(x))
 
 
+BINARY = {"classes": 1, "classifier_activation": "sigmoid"}
+
+# rule -> (positional arguments, keyword arguments the advice leaves to the caller), output shape
 BUILD_ARGS = {
-    "tabular_mlp": (lambda: (30,), (None, 1)),
-    "images_transfer": (lambda: (_tiny_backbone(), 3), (None, 3)),
-    "images_resnet": (lambda: ((16, 16, 3), 10), (None, 10)),
-    "images_cnn": (lambda: ((28, 28), 10), (None, 10)),
-    "text_pooled": (lambda: (1000, 400), (None, 1)),
-    "text_recurrent": (lambda: (1000, 50), (None, 1)),
-    "series_cnn_lstm": (lambda: ((300, 1),), (None, 1)),
-    "series_gru": (lambda: ((30, 1),), (None, 1)),
-    "series_lstm": (lambda: ((30, 1),), (None, 1)),
-    "image_sequence_cnn_lstm": (lambda: ((4, 16, 16, 1),), (None, 1)),
+    "tabular_mlp": (lambda: ((30,), BINARY), (None, 1)),
+    "images_transfer": (lambda: ((_tiny_backbone(),), {"classes": 3}), (None, 3)),
+    "images_resnet": (lambda: (((16, 16, 3),), {"classes": 10}), (None, 10)),
+    "images_cnn": (lambda: (((28, 28),), {"classes": 10}), (None, 10)),
+    "text_pooled": (lambda: ((1000, 400), BINARY), (None, 1)),
+    "text_recurrent": (lambda: ((1000, 50), BINARY), (None, 1)),
+    "series_cnn_lstm": (lambda: (((300, 1),), {}), (None, 1)),
+    "series_gru": (lambda: (((30, 1),), {}), (None, 1)),
+    "series_lstm": (lambda: (((30, 1),), {}), (None, 1)),
+    "image_sequence_cnn_lstm": (lambda: (((4, 16, 16, 1),), {"classes": 5}), (None, 5)),
 }
 
 
@@ -305,7 +326,10 @@ BUILD_ARGS = {
 def test_every_advice_builds_its_model(rule):
     assert set(BUILD_ARGS) == set(_architecture.RULES)
     make_args, output_shape = BUILD_ARGS[rule]
-    model = _architecture.RULES[rule].build(*make_args())
+    args, kwargs = make_args()
+    advice = _architecture.RULES[rule]
+    model = advice.build(*args, **kwargs)
+    assert ("classes" in advice.arguments) == (not kwargs), "the head comes from one place"
     assert isinstance(model, keras.Model)
     assert model.output_shape == output_shape
     layer_types = {type(layer).__name__ for layer in _all_layers(model)}
@@ -347,7 +371,11 @@ def test_build_lets_keyword_arguments_win():
 def test_advice_is_a_copy():
     advice = advise.architecture("time series")
     advice.arguments["cell"] = "simple"
-    assert advise.architecture("time series").arguments == {"cell": "lstm"}
+    assert advise.architecture("time series").arguments == {
+        "cell": "lstm",
+        "classes": 1,
+        "classifier_activation": None,
+    }
 
 
 def test_text_classifier_body_decides_recurrence():
@@ -383,6 +411,7 @@ def test_kinds_of_data_have_other_names(data, kind):
         ),
         (lambda: advise.optimizer("lstm"), "Received: architecture='lstm'"),
         (lambda: advise.optimizer(fine_tuning="yes"), "Received: fine_tuning='yes'"),
+        (lambda: advise.architecture("images", photos=1), "Expected a bool (True or False)."),
     ],
 )
 def test_bad_arguments_are_refused_in_keras_style(call, message):

@@ -16,7 +16,7 @@ import dlguide
 FLAT = ("datasets", "models", "plots")
 # These keep their namespace, so that e.g. the NumPy `dlguide.scratch.MLP` is never confused
 # with the Keras builder `dlguide.mlp`.
-NAMESPACED = ("scratch", "exercises", "vision", "metrics", "text", "glossary", "advise")
+NAMESPACED = ("scratch", "exercises", "vision", "metrics", "text", "glossary", "advise", "deploy")
 SUBPACKAGES = FLAT + NAMESPACED
 
 
@@ -100,7 +100,11 @@ def test_import_dlguide_does_not_import_keras_or_tensorflow():
     assert out.strip() == "[]"
 
 
-def test_import_dlguide_is_fast():
-    code = "import time; t = time.perf_counter(); import dlguide; print(time.perf_counter() - t)"
-    best = min(float(_run(code)) for _ in range(3))
-    assert best < 0.2, f"import dlguide took {best:.3f} s"
+def test_import_dlguide_imports_only_the_standard_library():
+    """What keeps `import dlguide` cheap (its time is measured by .ci/benchmark, not here)."""
+    out = _run(
+        "import sys; before = set(sys.modules); import dlguide; "
+        "print(sorted(m for m in set(sys.modules) - before "
+        "if m.split('.')[0] not in sys.stdlib_module_names and m.split('.')[0] != 'dlguide'))"
+    )
+    assert out.strip() == "[]", f"import dlguide imports third-party modules: {out}"

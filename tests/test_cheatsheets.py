@@ -21,7 +21,17 @@ ROOT = Path(__file__).resolve().parents[1]
 LAYERS_PAGE = ROOT / "docs" / "cheatsheets" / "layers.md"
 
 # Public names of dlguide.models that do not build a model.
-NOT_BUILDERS = {"unfreeze"}
+NOT_BUILDERS = {
+    "unfreeze",
+    # transformer layers and helpers (the builders below use them)
+    "TokenAndPositionEmbedding",
+    "TransformerBlock",
+    "attention",
+    "attention_weights",
+    "generate_tokens",
+    "greedy_decode",
+    "rotate",
+}
 
 
 def _residual_block_model() -> keras.Model:
@@ -37,12 +47,15 @@ def _vectorizer() -> keras.layers.TextVectorization:
 
 # Builder name -> calls that between them switch on every optional layer of that builder.
 BUILDS: dict[str, list[Callable[[], keras.Layer]]] = {
-    "mlp": [lambda: models.mlp((8, 8), (8, 4), dropout=0.2)],
+    "mlp": [
+        lambda: models.mlp((8, 8), (8, 4), dropout=0.2, classes=1, classifier_activation="sigmoid")
+    ],
     "cnn": [
-        lambda: models.cnn((8, 8), 3),
+        lambda: models.cnn((8, 8), classes=3),
         lambda: models.cnn(
             (16, 16, 3),
-            1,
+            classes=1,
+            classifier_activation="sigmoid",
             pooling="average",
             batch_norm=True,
             dropout=0.2,
@@ -50,33 +63,79 @@ BUILDS: dict[str, list[Callable[[], keras.Layer]]] = {
             dense_units=(8,),
             rescale=1 / 255,
         ),
-        lambda: models.cnn((16, 16, 1), 3, pooling=None),
+        lambda: models.cnn((16, 16, 1), classes=3, pooling=None),
     ],
     "residual_block": [_residual_block_model],
     "resnet": [
-        lambda: models.resnet((16, 16, 3), 3, rescale=1 / 255),
-        lambda: models.resnet((16, 16), 3, use_skip=False, batch_norm=False),
+        lambda: models.resnet((16, 16, 3), classes=3, rescale=1 / 255),
+        lambda: models.resnet((16, 16), classes=3, use_skip=False, batch_norm=False),
     ],
     "augmentation": [lambda: models.augmentation(flip="horizontal", seed=0)],
     "transfer": [
-        lambda: models.transfer(models.cnn((16, 16, 3), 3), 2, dense_units=(4,), dropout=0.2),
-        lambda: models.transfer(models.resnet((16, 16, 3), 3), 2),
+        lambda: models.transfer(
+            models.cnn((16, 16, 3), classes=3), classes=2, dense_units=(4,), dropout=0.2
+        ),
+        lambda: models.transfer(models.resnet((16, 16, 3), classes=3), classes=2),
     ],
     "rnn": [
-        lambda: models.rnn((10, 2), cell="simple", dropout=0.2),
-        lambda: models.rnn((10, 2), cell="lstm", units=(4, 4), bidirectional=True),
-        lambda: models.rnn((10, 2), cell="gru", return_sequences=True),
+        lambda: models.rnn(
+            (10, 2), cell="simple", dropout=0.2, classes=1, classifier_activation=None
+        ),
+        lambda: models.rnn(
+            (10, 2),
+            cell="lstm",
+            units=(4, 4),
+            bidirectional=True,
+            classes=1,
+            classifier_activation=None,
+        ),
+        lambda: models.rnn(
+            (10, 2), cell="gru", return_sequences=True, classes=1, classifier_activation=None
+        ),
     ],
     "cnn_lstm": [
-        lambda: models.cnn_lstm((20, 3)),
-        lambda: models.cnn_lstm((5, 8, 8, 1)),
+        lambda: models.cnn_lstm((20, 3), classes=1, classifier_activation=None),
+        lambda: models.cnn_lstm((5, 8, 8, 1), classes=1, classifier_activation=None),
     ],
     "text_classifier": [
-        lambda: models.text_classifier(20, 5, units=(4,), dropout=0.2),
-        lambda: models.text_classifier(20, 5, body="lstm", units=4, bidirectional=True),
-        lambda: models.text_classifier(20, 5, body="gru", units=4),
-        lambda: models.text_classifier(20, 5, body="simple", units=4),
-        lambda: models.text_classifier(20, vectorizer=_vectorizer()),
+        lambda: models.text_classifier(
+            20, 5, units=(4,), dropout=0.2, classes=1, classifier_activation="sigmoid"
+        ),
+        lambda: models.text_classifier(
+            20,
+            5,
+            body="lstm",
+            units=4,
+            bidirectional=True,
+            classes=1,
+            classifier_activation="sigmoid",
+        ),
+        lambda: models.text_classifier(
+            20, 5, body="gru", units=4, classes=1, classifier_activation="sigmoid"
+        ),
+        lambda: models.text_classifier(
+            20, 5, body="simple", units=4, classes=1, classifier_activation="sigmoid"
+        ),
+        lambda: models.text_classifier(
+            20, vectorizer=_vectorizer(), classes=1, classifier_activation="sigmoid"
+        ),
+    ],
+    "transformer_classifier": [
+        lambda: models.transformer_classifier(20, 6, embedding_dim=8, num_heads=2, classes=2),
+        lambda: models.transformer_classifier(
+            20, 6, embedding_dim=8, num_heads=2, dropout=0.0, norm_first=False, classes=2
+        ),
+    ],
+    "transformer_language_model": [
+        lambda: models.transformer_language_model(20, 6, embedding_dim=8, num_heads=2, dropout=0.1),
+    ],
+    "transformer_seq2seq": [
+        lambda: models.transformer_seq2seq(20, 20, 6, 6, embedding_dim=8, num_heads=2),
+    ],
+    "rnn_seq2seq": [
+        lambda: models.rnn_seq2seq(20, 20, units=4),
+        lambda: models.rnn_seq2seq(20, 20, units=4, cell="lstm", attention="additive"),
+        lambda: models.rnn_seq2seq(20, 20, units=4, attention="dot"),
     ],
     "char_language_model": [
         lambda: models.char_language_model(20, sequence_length=10, dropout=0.2),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -12,10 +13,13 @@ import pytest
 import dlguide
 
 
-def _dlguide(*args: str) -> subprocess.CompletedProcess[str]:
+def _dlguide(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     exe = shutil.which("dlguide", path=str(Path(sys.executable).parent))
     command = [exe] if exe else [sys.executable, "-m", "dlguide"]
-    return subprocess.run([*command, *args], capture_output=True, text=True)
+    environment = {k: v for k, v in os.environ.items() if k != "DLGUIDE_SITE_URL"}
+    return subprocess.run(
+        [*command, *args], capture_output=True, text=True, env={**environment, **(env or {})}
+    )
 
 
 def test_version():
@@ -83,6 +87,20 @@ def test_explain_prints_the_glossary_entry(words, title):
     assert lines[-1] == f"In the guide: {term.url}"
 
 
+def test_explain_links_follow_the_configured_site():
+    from importlib.metadata import metadata
+
+    documentation = dict(
+        (part.strip() for part in entry.split(",", 1))
+        for entry in metadata("dlguide").get_all("Project-URL")
+    )["Documentation"]
+    page = "foundations/training-practice/#the-vocabulary-of-a-training-run"
+    published = _dlguide("explain", "epoch").stdout.splitlines()[-1]
+    assert published == f"In the guide: {documentation.rstrip('/')}/{page}"
+    mirror = _dlguide("explain", "epoch", env={"DLGUIDE_SITE_URL": "http://127.0.0.1:8000"})
+    assert mirror.stdout.splitlines()[-1] == f"In the guide: http://127.0.0.1:8000/{page}"
+
+
 def test_explain_an_unknown_term_suggests_and_exits_1():
     result = _dlguide("explain", "dropuot")
     assert result.returncode == 1
@@ -110,7 +128,18 @@ def test_advise_prints_architecture_and_optimizer():
     architecture = advise.architecture("time series", num_examples=500, sequence_length=30)
     optimizer = advise.optimizer(architecture)
     assert result.stdout == f"Architecture: {architecture}\n\nOptimizer: {optimizer}\n"
-    assert "dlguide.models.rnn(input_shape, cell='gru')" in result.stdout
+    assert (
+        "dlguide.models.rnn(input_shape, cell='gru', classes=1, classifier_activation=None)"
+        in result.stdout
+    )
+
+
+def test_advise_not_photos():
+    photos = _dlguide("advise", "images", "--examples", "5000")
+    digits = _dlguide("advise", "images", "--examples", "5000", "--not-photos")
+    assert photos.returncode == digits.returncode == 0, photos.stderr + digits.stderr
+    assert "Architecture: Transfer learning" in photos.stdout
+    assert "Architecture: CNN" in digits.stdout
 
 
 @pytest.mark.parametrize(

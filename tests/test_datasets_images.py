@@ -26,7 +26,7 @@ def test_defaults_match_the_registry_and_are_balanced():
     info = get_dataset_info("textures")
     assert info.loader == "load_textures" and dlguide.load_textures is load_textures
     assert len(x_train) + len(x_test) == info.num_examples
-    assert x_train.shape[1:] == info.example_shape and info.num_classes == 3
+    assert x_train.shape[1:] == info.example_shape and info.classes == 3
     assert "CC0" in info.license
     assert x_train.dtype == np.uint8 and y_train.dtype == np.uint8
     assert np.bincount(y_train).tolist() == [192, 192, 192]
@@ -36,7 +36,7 @@ def test_defaults_match_the_registry_and_are_balanced():
 
 def test_patches_come_from_the_right_photo_and_the_split_is_spatial():
     photos = [data.brick(), data.grass(), data.gravel()]
-    (x_train, y_train), (x_test, y_test) = load_textures(stride=16, test_size=0.25)
+    (x_train, y_train), (x_test, y_test) = load_textures(strides=16, test_size=0.25)
     boundary = 512 - 128
     for i in range(0, len(x_train), 97):
         corner = _locate(x_train[i], photos[y_train[i]], 16)
@@ -52,7 +52,7 @@ def test_no_test_pixel_is_in_a_training_patch(monkeypatch, patch_size, stride, t
     rows = np.repeat(np.arange(512, dtype=np.uint16)[:, None], 512, axis=1)
     monkeypatch.setattr(images_module, "_texture_images", lambda: (rows, rows, rows))
     (x_train, _), (x_test, _) = load_textures(
-        patch_size=patch_size, stride=stride, test_size=test_size
+        patch_size=patch_size, strides=stride, test_size=test_size
     )
     boundary = 512 - round(512 * test_size)
     assert x_train.max() == boundary - 1  # training patches reach the boundary ...
@@ -75,7 +75,7 @@ def test_same_seed_same_order_different_seed_different_order():
     [
         ({"patch_size": 4}, "Received: patch_size=4"),
         ({"patch_size": 32.0}, "Received: patch_size=32.0"),
-        ({"stride": 0}, "Received: stride=0"),
+        ({"strides": 0}, "Received: strides=0"),
         ({"test_size": 1.0}, "Received: test_size=1.0"),
         ({"test_size": 0.01}, "at least one 32-pixel patch"),
         ({"seed": -1}, "Received: seed=-1"),

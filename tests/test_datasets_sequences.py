@@ -13,7 +13,8 @@ from dlguide import datasets
 
 @pytest.mark.filterwarnings("ignore:A test tried to use socket")
 def test_network_is_blocked_in_this_module():
-    with pytest.raises(Exception, match="[Ss]ocket"):
+    # pytest-socket, or the harness's offline guard that every test process starts with
+    with pytest.raises(Exception, match="[Ss]ocket|dlguide runs offline"):
         socket.create_connection(("pypi.org", 443), timeout=1)
 
 

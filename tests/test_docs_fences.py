@@ -101,3 +101,42 @@ def test_every_skip_gives_a_reason(page):
         args = match["args"]
         if args.startswith("next") or args.startswith("start"):
             assert re.search(r'"[^"]+"', args), f"{page.name}: skip without a reason: {match[0]}"
+
+
+# HTML-comment directives a page may use: skips and not-run markers (with a reason), number
+# checks and the glossary placeholder. Anything else that sybil could read as a directive
+# (invisible-code-block, code-block, clear-namespace, setup/teardown) would run or change code
+# a reader cannot see.
+_ALLOWED_DIRECTIVES = {"skip", "not-run", "number", "glossary"}
+_DIRECTIVE = re.compile(r"<!--\s*(?P<name>[A-Za-z][\w-]*)\s*(?::|-->|\n)")
+
+
+def hidden_directives(text: str) -> list[str]:
+    """Directives in `text` that are not in the allowed set."""
+    return [m["name"] for m in _DIRECTIVE.finditer(text) if m["name"] not in _ALLOWED_DIRECTIVES]
+
+
+def test_hidden_code_detector_catches_sybil_directives():
+    text = "\n".join(
+        [
+            "<!-- invisible-code-block: python",
+            "x = 1",
+            "-->",
+            "<!-- code-block: python -->",
+            "<!-- clear-namespace -->",
+            '<!-- skip: next "a reason" -->',
+            "<!-- number: x = 1 -->",
+            "<!-- not-run: shown only -->",
+        ]
+    )
+    assert hidden_directives(text) == ["invisible-code-block", "code-block", "clear-namespace"]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(ROOT)) for p in PAGES])
+def test_no_page_runs_code_a_reader_cannot_see(page):
+    found = hidden_directives(page.read_text(encoding="utf-8"))
+    assert not found, (
+        f"{page.relative_to(ROOT)}: directives that run or change code a reader cannot see: "
+        f"{found}. Show the code in a ```python block instead (fold it into a "
+        '`??? note "..."` block if a reader need not read it).'
+    )

@@ -17,9 +17,11 @@
   the heading here.
 - Coverage. Every term of the topic list (`COVERAGE_TERMS`) has an entry.
 - Tooltips. The first mention of each term on a Markdown page becomes an
-  `<abbr title="Term: definition">`; code, links, headings and math are left alone;
-  notebook pages get the same treatment on their HTML. Every page of the nav gets at
-  least one tooltip (the browser test in `test_site.py` checks the built site).
+  `<abbr title="Term: definition">`; code, links, headings, tables and math are left
+  alone; notebook pages get the same treatment on their HTML. Basic words a newcomer
+  knows (`BASIC_WORDS`) are `tooltip = false`: never underlined. Every page of the nav
+  but the API reference gets at least one tooltip (the browser test in `test_site.py`
+  checks the built site).
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from dlguide.glossary import _terms
 
 REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "docs"
-HEADING_DIRS = ("foundations", "architectures", "cheatsheets")
+HEADING_DIRS = ("foundations", "architectures", "cheatsheets", "deployment")
 
 # Headings that name no concept, by exact text (see the module docstring).
 NON_TERM_HEADINGS = {
@@ -60,6 +62,9 @@ NON_TERM_HEADINGS = {
     "What to take away",
     "Which one to use",
 }
+
+# Words every reader knows: they keep their glossary entry but are never underlined.
+BASIC_WORDS = ["training", "weight", "model", "layer", "training set", "Keras", "NumPy"]
 
 # The terms of the topic list (../shared/coverage.md): its Glossary line and every topic term.
 COVERAGE_TERMS = [
@@ -194,6 +199,10 @@ def test_two_terms_claiming_one_name_is_an_error():
             r"unknown fields \['see'\]",
         ),
         ('title = "no terms"\n', r"expected \[\[term\]\] tables"),
+        (
+            '[[term]]\nname = "A"\nshort = "A."\nlong = "B."\npage = "x.md"\ntooltip = "no"\n',
+            "tooltip must be true or false",
+        ),
     ],
 )
 def test_malformed_data_is_rejected(text, message):
@@ -316,7 +325,7 @@ def test_every_heading_names_a_glossary_term():
     lacking = [
         f"{path}: {text!r}"
         for path, text in headings
-        if text not in NON_TERM_HEADINGS and not _terms._mentions(text)
+        if text not in NON_TERM_HEADINGS and not _hook().mentions(text)
     ]
     assert not lacking, (
         "headings that name no glossary term; add the term to dlguide/glossary/terms.toml "
@@ -330,9 +339,9 @@ def test_the_allow_list_has_no_stale_headings():
 
 
 def test_mentions_finds_terms_as_whole_words():
-    found = [t.name for t in _terms._mentions("Dropout in CNNs: the Learning-Rates")]
+    found = [t.name for t in _hook().mentions("Dropout in CNNs: the Learning-Rates")]
     assert found == ["Convolutional neural network", "Dropout", "Learning rate"]
-    assert _terms._mentions("Gradients") and not _terms._mentions("gradientless")
+    assert _hook().mentions("Gradients") and not _hook().mentions("gradientless")
 
 
 # --------------------------------------------------------------------------- the Glossary page
@@ -369,7 +378,7 @@ def test_the_page_lists_every_term_alphabetically_with_working_links():
 
 def _render(text: str) -> str:
     md = markdown.Markdown(
-        extensions=["toc", "pymdownx.arithmatex", _hook().GlossaryTooltips(ALL_TERMS)],
+        extensions=["toc", "tables", "pymdownx.arithmatex", _hook().GlossaryTooltips(ALL_TERMS)],
         extension_configs={"pymdownx.arithmatex": {"generic": True}},
     )
     return md.convert(text)
@@ -389,6 +398,59 @@ def test_first_mention_of_each_term_gets_a_tooltip():
     assert _abbrs(_render("Learning Rate, learning rates.")) == [
         (f"Learning rate: {glossary.lookup('lr').short}", "learning rates")
     ]
+
+
+@pytest.mark.parametrize("word", BASIC_WORDS)
+def test_basic_words_have_an_entry_but_no_tooltip(word):
+    term = glossary.lookup(word)
+    assert term.tooltip is False
+    assert not _abbrs(_render(f"Then {word} again.")), f"{word!r} is underlined"
+
+
+def test_most_terms_keep_their_tooltip():
+    quiet = [t.name for t in ALL_TERMS if not t.tooltip]
+    assert 0 < len(quiet) <= len(ALL_TERMS) // 4, f"too many quiet terms: {quiet}"
+    assert glossary.lookup("epoch").tooltip and glossary.lookup("dropout").tooltip
+
+
+def test_a_quiet_term_hides_the_terms_inside_it():
+    # "Training set" is quiet; "Weight decay" is not, and contains the quiet "weight".
+    html = _render("The training set, weight decay, and the weights.")
+    assert [text for _, text in _abbrs(html)] == ["weight decay"]
+
+
+def test_tables_get_no_tooltip():
+    html = _render("| Term | Use |\n| --- | --- |\n| dropout | overfitting |\n\nNow dropout.")
+    assert [text for _, text in _abbrs(html)] == ["dropout"]
+    assert html.index("<abbr") > html.index("Now")
+
+
+def test_docstrings_converted_inside_a_page_share_its_first_mentions():
+    """As mkdocstrings does on API pages: a block converted by another Markdown instance."""
+    from xml.etree import ElementTree
+
+    from markdown.blockprocessors import BlockProcessor
+
+    extension = _hook().GlossaryTooltips(ALL_TERMS)
+    inner = markdown.Markdown(extensions=[extension])
+
+    class Docstring(BlockProcessor):
+        def test(self, parent: Any, block: str) -> bool:
+            return block.startswith("::: ")
+
+        def run(self, parent: Any, blocks: list[str]) -> None:
+            html = inner.convert(blocks.pop(0)[4:])
+            parent.append(ElementTree.fromstring(f"<div>{html}</div>"))
+
+    class Autodoc(markdown.extensions.Extension):
+        def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
+            md.parser.blockprocessors.register(Docstring(md.parser), "docstring", 200)
+
+    page = markdown.Markdown(extensions=[extension, Autodoc()])
+    html = page.convert("::: A CNN with dropout.\n\n::: Another CNN, more dropout.\n\nCNN.")
+    assert [text for _, text in _abbrs(html)] == ["CNN", "dropout"]
+    # The next page starts afresh.
+    assert [text for _, text in _abbrs(page.convert("A CNN."))] == ["CNN"]
 
 
 def test_code_links_headings_and_math_get_no_tooltip():
@@ -426,21 +488,48 @@ def _markdown_pages() -> list[str]:
     return [p for p in _nav_pages(_config().nav) if p.endswith(".md")]
 
 
+def _api_reference_pages() -> set[str]:
+    """The pages of the nav's "API reference" section (docstrings: few or no tooltips)."""
+
+    def find(nav: Any) -> Any:
+        for item in nav if isinstance(nav, list) else ():
+            if isinstance(item, dict):
+                for title, value in item.items():
+                    if title == "API reference":
+                        return value
+                    if (found := find(value)) is not None:
+                        return found
+        return None
+
+    return set(_nav_pages(find(_config().nav)))
+
+
 def _with_module_docstrings(text: str) -> str:
-    """An API page, with each `::: dlguide.x` replaced by the docstring mkdocstrings shows."""
+    """An API page, with each `::: dlguide.x` (a module or a function) replaced by the
+    docstring mkdocstrings shows."""
 
     def docstring(match: re.Match[str]) -> str:
-        doc = inspect.getdoc(importlib.import_module(match[1])) or ""
+        module, _, name = match[1].rpartition(".")
+        try:
+            obj = importlib.import_module(match[1])
+        except ModuleNotFoundError:
+            obj = getattr(importlib.import_module(module), name)
+        doc = inspect.getdoc(obj) or ""
         return doc.split("\nExamples:")[0]  # mkdocstrings shows the examples as code
 
     return re.sub(r"^::: (\S+)$", docstring, text, flags=re.M)
 
 
 def test_every_markdown_page_gets_a_tooltip():
-    """What the browser test checks on the built site, fast: every page has an `<abbr>`."""
+    """What the browser test checks on the built site, fast: every page has an `<abbr>`.
+
+    The API reference is left out: its docstrings use few terms, mostly in tables.
+    """
     config = _config()
     without = []
-    for path in _markdown_pages():
+    api = _api_reference_pages()
+    assert "reference/datasets.md" in api
+    for path in [p for p in _markdown_pages() if p not in api]:
         md = markdown.Markdown(
             extensions=config.markdown_extensions, extension_configs=config.mdx_configs
         )

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import importlib.util
+import socket
+import subprocess
+import sys
 import unittest
 from pathlib import Path
 
@@ -128,3 +131,112 @@ def test_only_bare_python_fences_are_collected(tmp_path):
         ),
     )
     assert "c" in ns and "a" not in ns and "b" not in ns
+
+
+# ------------------------------------------------------------- what you see is what runs
+
+
+def run_docstrings(tmp_path: Path, source: str) -> dict[str, object]:
+    """Evaluate a module's docstring examples as the test suite does."""
+    module = tmp_path / "module.py"
+    module.write_text(source, encoding="utf-8")
+    document = root_conftest.docstrings.parse(module)
+    for example in document.examples():
+        example.evaluate()
+    return document.namespace
+
+
+def test_docstring_examples_do_not_see_the_module_globals(tmp_path):
+    source = '''import numpy as np
+
+
+def zeros():
+    """Zeros.
+
+    Examples:
+        >>> np.zeros(2)
+        array([0., 0.])
+    """
+'''
+    with pytest.raises(SybilFailure, match="name 'np' is not defined"):
+        run_docstrings(tmp_path, source)
+
+
+def test_each_docstring_starts_from_an_empty_namespace(tmp_path):
+    source = '''def first():
+    """First.
+
+    Examples:
+        >>> x = 1
+    """
+
+
+def second():
+    """Second.
+
+    Examples:
+        >>> x
+        1
+    """
+'''
+    with pytest.raises(SybilFailure, match="name 'x' is not defined"):
+        run_docstrings(tmp_path, source)
+
+
+def test_a_docstring_that_imports_what_it_uses_passes(tmp_path):
+    source = '''def zeros():
+    """Zeros.
+
+    Examples:
+        >>> import numpy as np
+        >>> np.zeros(2)
+        array([0., 0.])
+    """
+'''
+    assert "np" in run_docstrings(tmp_path, source)
+
+
+def test_invisible_code_blocks_do_not_run(tmp_path):
+    """A reader never sees this directive's code, so the pages Sybil must not run it."""
+    ns = run_page(
+        tmp_path,
+        page(
+            "<!-- invisible-code-block: python",
+            "hidden = 1",
+            "-->",
+            "",
+            "```python",
+            "shown = 2",
+            "```",
+        ),
+    )
+    assert ns["shown"] == 2 and "hidden" not in ns
+
+
+# --------------------------------------------------------------------------- offline
+
+
+def test_child_processes_refuse_other_hosts_with_a_clear_message():
+    from harness.outputs import child_environment
+
+    code = (
+        "import urllib.request\n"
+        "urllib.request.urlopen('https://storage.googleapis.com/x.npz', timeout=5)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=child_environment(), capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "dlguide runs offline: looking up storage.googleapis.com was refused" in result.stderr
+
+
+def test_child_processes_may_talk_to_127_0_0_1():
+    from harness.outputs import child_environment
+
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+        code = f"import socket; socket.create_connection(('127.0.0.1', {port})).close()"
+        result = subprocess.run(
+            [sys.executable, "-c", code], env=child_environment(), capture_output=True, text=True
+        )
+    assert result.returncode == 0, result.stderr

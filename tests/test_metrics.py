@@ -153,7 +153,7 @@ def test_classification_report_matches_sklearn(y_true, y_pred, zero_division, di
 
 
 @pytest.mark.parametrize(
-    ("labels", "target_names"),
+    ("labels", "class_names"),
     [
         (None, ["zero", "one", "two"]),
         ([2, 0], None),
@@ -161,11 +161,12 @@ def test_classification_report_matches_sklearn(y_true, y_pred, zero_division, di
         ([0, 1, 2, 3], None),
     ],
 )
-def test_classification_report_labels_and_names_match_sklearn(labels, target_names):
+def test_classification_report_labels_and_names_match_sklearn(labels, class_names):
     y_true, y_pred = [0, 1, 2, 2, 1, 0, 2], [0, 2, 2, 1, 1, 0, 0]
-    kwargs = {"labels": labels, "target_names": target_names, "zero_division": 0.0}
-    report = metrics.classification_report(y_true, y_pred, **kwargs)
-    assert str(report) == sklearn(sk.classification_report, y_true, y_pred, **kwargs)
+    kwargs = {"labels": labels, "zero_division": 0.0}
+    report = metrics.classification_report(y_true, y_pred, class_names=class_names, **kwargs)
+    expected = sklearn(sk.classification_report, y_true, y_pred, target_names=class_names, **kwargs)
+    assert str(report) == expected
     assert ("accuracy" in report.averages) == (report.accuracy is not None)
     if labels == [2, 0]:  # a class left out: a micro average instead of the accuracy
         assert report.accuracy is None and "micro avg" in report.averages
@@ -174,13 +175,13 @@ def test_classification_report_labels_and_names_match_sklearn(labels, target_nam
 def test_classification_report_reads_like_its_parts():
     y_true, y_pred = random_labels(3, 4, 50)
     report = metrics.classification_report(y_true, y_pred)
-    assert report.classes == ("0", "1", "2", "3")
+    assert report.class_names == ("0", "1", "2", "3")
     np.testing.assert_array_equal(report.support, np.bincount(y_true, minlength=4))
     close(report.f1, metrics.f1_score(y_true, y_pred, average=None))
     assert report.averages["macro avg"][0] == pytest.approx(report.precision.mean())
     assert (
         repr(report)
-        == f"ClassificationReport(classes={report.classes!r}, accuracy={report.accuracy!r})"
+        == f"ClassificationReport(class_names={report.class_names!r}, accuracy={report.accuracy!r})"
     )
 
 
@@ -370,7 +371,7 @@ ERRORS = [
     (
         metrics.classification_report,
         ([0, 1], [0, 1]),
-        {"target_names": ["a"]},
+        {"class_names": ["a"]},
         r"one name per class \(2\)",
     ),
     (metrics.classification_report, ([0, 1], [0, 1]), {"digits": -1}, r"Received: digits=-1"),

@@ -10,7 +10,7 @@ from dlguide.models import cnn
 
 
 def test_cnn_default_is_two_conv_pool_blocks_and_a_softmax():
-    model = cnn((28, 28), 10)
+    model = cnn((28, 28), classes=10)
     assert isinstance(model, keras.Model)
     assert model.compiled is False
     assert model.name == "cnn"
@@ -33,7 +33,7 @@ def test_cnn_default_is_two_conv_pool_blocks_and_a_softmax():
 
 
 def test_cnn_binary_head_is_one_sigmoid_unit():
-    model = cnn((16, 16, 3), 1)
+    model = cnn((16, 16, 3), classes=1, classifier_activation="sigmoid")
     assert model.output_shape == (None, 1)
     assert model.get_layer("output").activation.__name__ == "sigmoid"
     assert "add_channel" not in [layer.name for layer in model.layers]
@@ -42,7 +42,7 @@ def test_cnn_binary_head_is_one_sigmoid_unit():
 def test_cnn_options_add_the_documented_layers():
     model = cnn(
         (40, 40, 3),
-        5,
+        classes=5,
         filters=(8, 16, 32),
         kernel_size=(5, 3),
         padding="valid",
@@ -90,14 +90,14 @@ def test_cnn_options_add_the_documented_layers():
 
 
 def test_cnn_without_pooling_and_with_strides():
-    model = cnn((28, 28), 10, filters=16, strides=2, pooling=None)
+    model = cnn((28, 28), classes=10, filters=16, strides=2, pooling=None)
     assert [layer.name for layer in model.layers][2:4] == ["conv_1", "flatten"]
     assert model.get_layer("conv_1").output.shape == (None, 14, 14, 16)
 
 
 def test_global_average_head_has_far_fewer_parameters_than_flatten():
-    flat = cnn((28, 28), 10).count_params()
-    gap = cnn((28, 28), 10, head="global_average").count_params()
+    flat = cnn((28, 28), classes=10).count_params()
+    gap = cnn((28, 28), classes=10, head="global_average").count_params()
     assert gap == 320 + 18496 + 64 * 10 + 10
     assert gap < flat / 2
 
@@ -107,7 +107,7 @@ def test_cnn_learns_a_separable_toy_task():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(128, 8, 8)).astype("float32")
     y = (x[:, :, :4].mean(axis=(1, 2)) > x[:, :, 4:].mean(axis=(1, 2))).astype("int32")
-    model = cnn((8, 8), 2, filters=(8,), head="global_average")
+    model = cnn((8, 8), classes=2, filters=(8,), head="global_average")
     model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
     first = model.evaluate(x, y, verbose=0)[0]
     model.fit(x, y, epochs=30, batch_size=32, verbose=0)
@@ -121,7 +121,7 @@ def test_cnn_learns_a_separable_toy_task():
         ({"input_shape": (28,)}, r"\(height, width, channels\). Received: input_shape=\(28,\)"),
         ({"input_shape": (2, 28, 28, 1)}, r"Received: input_shape=\(2, 28, 28, 1\)"),
         ({"input_shape": (28, 0)}, r"Received: input_shape=\(28, 0\)"),
-        ({"num_classes": 0}, "Expected a positive integer. Received: num_classes=0"),
+        ({"classes": 0}, "Expected a positive integer. Received: classes=0"),
         ({"filters": (32, -1)}, r"Received: filters=\(32, -1\)"),
         ({"filters": ()}, None),
         (
@@ -138,7 +138,7 @@ def test_cnn_learns_a_separable_toy_task():
         ({"head": "gap"}, "Expected one of 'flatten', 'global_average'. Received: head='gap'"),
         ({"dense_units": (0,)}, r"Received: dense_units=\(0,\)"),
         ({"activation": "relux"}, "Received: activation='relux'"),
-        ({"rescale": 0}, "Expected a positive float such as 1/255, or None. Received: rescale=0"),
+        ({"rescale": 0}, "Expected a positive float or None. Received: rescale=0"),
         ({"rescale": "1/255"}, "Received: rescale='1/255'"),
         ({"name": ""}, "Expected a non-empty string. Received: name=''"),
         (
@@ -152,7 +152,7 @@ def test_cnn_learns_a_separable_toy_task():
     ],
 )
 def test_cnn_rejects_bad_arguments_with_a_keras_style_message(kwargs, message):
-    kwargs = {"input_shape": (28, 28), "num_classes": 10, **kwargs}
+    kwargs = {"input_shape": (28, 28), "classes": 10, **kwargs}
     if message is None:  # an empty filters tuple is allowed: a linear model on the pixels
         model = cnn(**kwargs)
         assert [layer.name for layer in model.layers] == [

@@ -58,7 +58,7 @@ def test_downsampling_block_projects_the_shortcut():
 
 
 def test_resnet_structure_and_depth():
-    model = resnet((28, 28), 10, stage_filters=(8, 16), blocks_per_stage=3, rescale=1 / 255)
+    model = resnet((28, 28), classes=10, stage_filters=(8, 16), blocks_per_stage=3, rescale=1 / 255)
     names = _names(model)
     assert names[:5] == ["input", "add_channel", "rescaling", "stem_conv", "stem_bn"]
     assert names[-2:] == ["global_pool", "output"]
@@ -71,12 +71,14 @@ def test_resnet_structure_and_depth():
 
 
 def test_plain_resnet_has_the_same_main_path_without_adds():
-    plain = resnet((16, 16, 3), 1, use_skip=False, batch_norm=False)
+    plain = resnet(
+        (16, 16, 3), classes=1, classifier_activation="sigmoid", use_skip=False, batch_norm=False
+    )
     assert not any(isinstance(layer, keras.layers.Add) for layer in plain.layers)
     assert not any(isinstance(layer, keras.layers.BatchNormalization) for layer in plain.layers)
     assert not any("shortcut" in n for n in _names(plain))
     assert plain.get_layer("output").activation.__name__ == "sigmoid"
-    skip = resnet((16, 16, 3), 1, batch_norm=False)
+    skip = resnet((16, 16, 3), classes=1, classifier_activation="sigmoid", batch_norm=False)
     # only the two 1x1 projection shortcuts differ: 16*32 + 32 and 32*64 + 64 parameters
     assert skip.count_params() - plain.count_params() == 16 * 32 + 32 + 32 * 64 + 64
 
@@ -91,7 +93,12 @@ def test_skip_connections_carry_the_gradient_to_the_first_layer():
     for skip in (False, True):
         keras.utils.set_random_seed(0)
         model = resnet(
-            (16, 16), 10, stage_filters=(8, 16), blocks_per_stage=4, use_skip=skip, batch_norm=False
+            (16, 16),
+            classes=10,
+            stage_filters=(8, 16),
+            blocks_per_stage=4,
+            use_skip=skip,
+            batch_norm=False,
         )
         with tf.GradientTape() as tape:
             loss = tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(y, model(x)))
@@ -105,7 +112,7 @@ def test_skip_connections_carry_the_gradient_to_the_first_layer():
     ("kwargs", "message"),
     [
         ({"input_shape": (28,)}, r"Received: input_shape=\(28,\)"),
-        ({"num_classes": 0}, "Received: num_classes=0"),
+        ({"classes": 0}, "Received: classes=0"),
         ({"stage_filters": ()}, r"Received: stage_filters=\(\)"),
         ({"stage_filters": (8, -1)}, r"Received: stage_filters=\(8, -1\)"),
         ({"blocks_per_stage": 0}, "Expected a positive integer. Received: blocks_per_stage=0"),
@@ -120,7 +127,7 @@ def test_skip_connections_carry_the_gradient_to_the_first_layer():
     ],
 )
 def test_resnet_rejects_bad_arguments(kwargs, message):
-    kwargs = {"input_shape": (28, 28), "num_classes": 10, **kwargs}
+    kwargs = {"input_shape": (28, 28), "classes": 10, **kwargs}
     with pytest.raises(ValueError, match=message):
         resnet(**kwargs)
 

@@ -26,7 +26,7 @@ def test_flat_exports():
 
 
 def test_rnn_is_an_uncompiled_functional_model():
-    model = rnn((20, 3))
+    model = rnn((20, 3), classes=1, classifier_activation=None)
     assert isinstance(model, keras.Model)
     assert model.compiled is False
     assert model.name == "rnn"
@@ -38,7 +38,7 @@ def test_rnn_is_an_uncompiled_functional_model():
 @pytest.mark.parametrize("cell", ["simple", "lstm", "gru"])
 @pytest.mark.parametrize(("units", "features"), [(8, 1), (16, 5)])
 def test_parameter_counts_match_the_formulas(cell, units, features):
-    model = rnn((12, features), cell=cell, units=units)
+    model = rnn((12, features), cell=cell, units=units, classes=1, classifier_activation=None)
     layer = model.layers[1]
     expected_class = {"simple": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}[cell]
     assert type(layer).__name__ == expected_class
@@ -48,8 +48,8 @@ def test_parameter_counts_match_the_formulas(cell, units, features):
 
 def test_many_to_one_and_many_to_many_shapes():
     x = np.random.default_rng(0).normal(size=(4, 15, 2)).astype("float32")
-    one = rnn((15, 2), units=8, output_units=3)
-    many = rnn((15, 2), units=8, output_units=3, return_sequences=True)
+    one = rnn((15, 2), units=8, classes=3, classifier_activation=None)
+    many = rnn((15, 2), units=8, classes=3, return_sequences=True, classifier_activation=None)
     assert one.output_shape == (None, 3)
     assert many.output_shape == (None, 15, 3)
     assert one.predict(x, verbose=0).shape == (4, 3)
@@ -57,7 +57,9 @@ def test_many_to_one_and_many_to_many_shapes():
 
 
 def test_many_to_many_head_is_the_same_dense_at_every_step():
-    model = rnn((6, 1), cell="simple", units=4, return_sequences=True)
+    model = rnn(
+        (6, 1), cell="simple", units=4, return_sequences=True, classes=1, classifier_activation=None
+    )
     x = np.random.default_rng(1).normal(size=(2, 6, 1)).astype("float32")
     hidden = keras.Model(model.input, model.get_layer("simple_rnn_1").output)
     h = keras.ops.convert_to_numpy(hidden(x))
@@ -67,7 +69,9 @@ def test_many_to_many_head_is_the_same_dense_at_every_step():
 
 
 def test_stacked_layers_return_sequences_except_the_last():
-    model = rnn((10, 1), cell="gru", units=(32, 16, 8), dropout=0.2)
+    model = rnn(
+        (10, 1), cell="gru", units=(32, 16, 8), dropout=0.2, classes=1, classifier_activation=None
+    )
     names = [layer.name for layer in model.layers]
     assert names == [
         "input",
@@ -93,14 +97,16 @@ def test_stacked_layers_return_sequences_except_the_last():
 
 
 def test_stacked_many_to_many():
-    model = rnn((10, 1), units=(8, 4), return_sequences=True)
+    model = rnn((10, 1), units=(8, 4), return_sequences=True, classes=1, classifier_activation=None)
     assert model.get_layer("lstm_2").output.shape == (None, 10, 4)
     assert model.output_shape == (None, 10, 1)
 
 
 def test_bidirectional_doubles_features_and_parameters():
-    plain = rnn((10, 3), cell="lstm", units=8)
-    both = rnn((10, 3), cell="lstm", units=8, bidirectional=True)
+    plain = rnn((10, 3), cell="lstm", units=8, classes=1, classifier_activation=None)
+    both = rnn(
+        (10, 3), cell="lstm", units=8, bidirectional=True, classes=1, classifier_activation=None
+    )
     wrapper = both.get_layer("bidirectional_1")
     assert type(wrapper).__name__ == "Bidirectional"
     assert wrapper.output.shape == (None, 16)
@@ -110,7 +116,15 @@ def test_bidirectional_doubles_features_and_parameters():
 
 
 def test_stacked_bidirectional_many_to_many():
-    model = rnn((None, 4), cell="simple", units=(6, 5), bidirectional=True, return_sequences=True)
+    model = rnn(
+        (None, 4),
+        cell="simple",
+        units=(6, 5),
+        bidirectional=True,
+        return_sequences=True,
+        classes=1,
+        classifier_activation=None,
+    )
     assert model.get_layer("bidirectional_1").output.shape == (None, None, 12)
     assert model.get_layer("bidirectional_2").output.shape == (None, None, 10)
     assert model.output_shape == (None, None, 1)
@@ -120,20 +134,20 @@ def test_stacked_bidirectional_many_to_many():
 
 @pytest.mark.parametrize("shape", [24, (24,)])
 def test_univariate_series_gets_a_features_axis(shape):
-    model = rnn(shape, cell="simple", units=4)
+    model = rnn(shape, cell="simple", units=4, classes=1, classifier_activation=None)
     assert model.input_shape == (None, 24)
     assert model.get_layer("add_features_axis").output.shape == (None, 24, 1)
     assert model.count_params() == _recurrent_params("simple", 4, 1) + 5
 
 
 def test_variable_length_univariate():
-    model = rnn((None,), units=3)
+    model = rnn((None,), units=3, classes=1, classifier_activation=None)
     x = np.zeros((2, 9), dtype="float32")
     assert model.predict(x, verbose=0).shape == (2, 1)
 
 
 def test_classification_head():
-    model = rnn((5, 2), output_units=4, output_activation="softmax")
+    model = rnn((5, 2), classes=4)
     probs = model.predict(np.ones((3, 5, 2), dtype="float32"), verbose=0)
     np.testing.assert_allclose(probs.sum(axis=1), 1.0, rtol=1e-5)
 
@@ -162,13 +176,13 @@ def test_classification_head():
         ({"bidirectional": 1}, r"Expected a bool \(True or False\). Received: bidirectional=1"),
         ({"return_sequences": "yes"}, "Received: return_sequences='yes'"),
         ({"dropout": 1.0}, r"Expected a float in the range \[0, 1\). Received: dropout=1.0"),
-        ({"output_units": -3}, "Expected a positive integer. Received: output_units=-3"),
-        ({"output_activation": "nope"}, "or None. Received: output_activation='nope'"),
+        ({"classes": -3}, "Expected a positive integer. Received: classes=-3"),
+        ({"classifier_activation": "nope"}, "or None. Received: classifier_activation='nope'"),
         ({"name": ""}, "Expected a non-empty string. Received: name=''"),
     ],
 )
 def test_rnn_rejects_bad_arguments_with_a_keras_style_message(kwargs, message):
-    kwargs = {"input_shape": (10, 2), **kwargs}
+    kwargs = {"input_shape": (10, 2), "classes": 1, "classifier_activation": None, **kwargs}
     with pytest.raises(ValueError, match=message):
         rnn(**kwargs)
 
@@ -177,7 +191,9 @@ def test_rnn_rejects_bad_arguments_with_a_keras_style_message(kwargs, message):
 
 
 def test_cnn_lstm_on_a_series():
-    model = cnn_lstm((40, 2), filters=(8, 16), kernel_size=5, lstm_units=6)
+    model = cnn_lstm(
+        (40, 2), filters=(8, 16), kernel_size=5, lstm_units=6, classes=1, classifier_activation=None
+    )
     assert model.compiled is False
     assert [layer.name for layer in model.layers] == [
         "input",
@@ -198,7 +214,7 @@ def test_cnn_lstm_on_a_series():
 
 
 def test_cnn_lstm_univariate_and_stacked_lstm():
-    model = cnn_lstm(30, lstm_units=(8, 4), pool_size=3)
+    model = cnn_lstm(30, lstm_units=(8, 4), pool_size=3, classes=1, classifier_activation=None)
     assert model.get_layer("add_features_axis").output.shape == (None, 30, 1)
     assert model.get_layer("pool_1").output.shape == (None, 10, 32)
     assert model.get_layer("lstm_1").output.shape == (None, 10, 8)
@@ -206,9 +222,7 @@ def test_cnn_lstm_univariate_and_stacked_lstm():
 
 
 def test_cnn_lstm_on_a_sequence_of_images():
-    model = cnn_lstm(
-        (6, 16, 16), filters=8, output_units=3, output_activation="softmax", lstm_units=5
-    )
+    model = cnn_lstm((6, 16, 16), filters=8, classes=3, lstm_units=5)
     assert model.get_layer("add_channels_axis").output.shape == (None, 6, 16, 16, 1)
     assert model.get_layer("conv_1").output.shape == (None, 6, 16, 16, 8)
     assert model.get_layer("pool_1").output.shape == (None, 6, 8, 8, 8)
@@ -222,7 +236,7 @@ def test_cnn_lstm_on_a_sequence_of_images():
 
 
 def test_cnn_lstm_applies_the_same_conv_to_every_frame():
-    model = cnn_lstm((3, 8, 8, 2), filters=4, lstm_units=2)
+    model = cnn_lstm((3, 8, 8, 2), filters=4, lstm_units=2, classes=1, classifier_activation=None)
     frames = np.random.default_rng(2).normal(size=(1, 3, 8, 8, 2)).astype("float32")
     frames[0, 2] = frames[0, 0]
     conv = keras.Model(model.input, model.get_layer("conv_1").output)
@@ -240,8 +254,8 @@ def test_cnn_lstm_applies_the_same_conv_to_every_frame():
         ({"kernel_size": 0}, "Expected a positive integer. Received: kernel_size=0"),
         ({"pool_size": 1.5}, "Received: pool_size=1.5"),
         ({"lstm_units": -1}, "Received: lstm_units=-1"),
-        ({"output_units": 0}, "Received: output_units=0"),
-        ({"output_activation": "soft"}, "Received: output_activation='soft'"),
+        ({"classes": 0}, "Received: classes=0"),
+        ({"classifier_activation": "soft"}, "Received: classifier_activation='soft'"),
         ({"name": 3}, "Expected a non-empty string. Received: name=3"),
         (
             {"input_shape": (4, 1), "filters": (8, 8, 8)},
@@ -255,12 +269,12 @@ def test_cnn_lstm_applies_the_same_conv_to_every_frame():
     ],
 )
 def test_cnn_lstm_rejects_bad_arguments_with_a_keras_style_message(kwargs, message):
-    kwargs = {"input_shape": (10, 2), **kwargs}
+    kwargs = {"input_shape": (10, 2), "classes": 1, "classifier_activation": None, **kwargs}
     with pytest.raises(ValueError, match=message):
         cnn_lstm(**kwargs)
 
 
 def test_cnn_lstm_variable_number_of_frames():
-    model = cnn_lstm((None, 8, 8), filters=4, lstm_units=3)
+    model = cnn_lstm((None, 8, 8), filters=4, lstm_units=3, classes=1, classifier_activation=None)
     assert model.get_layer("add_channels_axis").output.shape == (None, None, 8, 8, 1)
     assert model.predict(np.zeros((2, 5, 8, 8), dtype="float32"), verbose=0).shape == (2, 1)

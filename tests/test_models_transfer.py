@@ -84,12 +84,12 @@ def test_augmentation_rejects_bad_arguments(kwargs, message):
 
 def _backbone(name="cnn"):
     keras.utils.set_random_seed(0)
-    return cnn((16, 16), 3, filters=(4, 8), batch_norm=True, name=name)
+    return cnn((16, 16), classes=3, filters=(4, 8), batch_norm=True, name=name)
 
 
 def test_transfer_reuses_the_backbone_features_and_freezes_them():
     backbone = _backbone()
-    model = transfer(backbone, 2, dense_units=(6,), dropout=0.5)
+    model = transfer(backbone, classes=2, dense_units=(6,), dropout=0.5)
     assert [layer.name for layer in model.layers] == [
         "input",
         "backbone",
@@ -109,7 +109,7 @@ def test_transfer_reuses_the_backbone_features_and_freezes_them():
 
 
 def test_frozen_backbone_does_not_move_during_fit():
-    model = transfer(_backbone(), 2)
+    model = transfer(_backbone(), classes=2)
     before = [w.copy() for w in model.get_layer("backbone").get_weights()]
     head_before = model.get_layer("output").get_weights()[0].copy()
     model.compile("adam", "sparse_categorical_crossentropy")
@@ -121,7 +121,7 @@ def test_frozen_backbone_does_not_move_during_fit():
 
 
 def test_trainable_backbone_keeps_batch_norm_frozen():
-    model = transfer(_backbone(), 1, trainable=True)
+    model = transfer(_backbone(), classes=1, classifier_activation="sigmoid", trainable=True)
     assert model.get_layer("backbone").trainable is True
     bn = model.get_layer("backbone").get_layer("bn_1")
     mean_before = _np(bn.moving_mean).copy()
@@ -133,7 +133,7 @@ def test_trainable_backbone_keeps_batch_norm_frozen():
 
 
 def test_transfer_pools_feature_maps_and_uses_a_named_layer():
-    model = transfer(_backbone(), 4, feature_layer="pool_2")
+    model = transfer(_backbone(), classes=4, feature_layer="pool_2")
     assert model.get_layer("backbone").output.shape == (None, 4, 4, 8)
     assert [layer.name for layer in model.layers] == ["input", "backbone", "global_pool", "output"]
 
@@ -141,12 +141,12 @@ def test_transfer_pools_feature_maps_and_uses_a_named_layer():
 def test_transfer_model_without_a_dense_top_uses_its_output():
     inputs = keras.Input((16, 16, 3))
     outputs = keras.layers.Conv2D(5, 3)(inputs)
-    model = transfer(keras.Model(inputs, outputs), 2)
+    model = transfer(keras.Model(inputs, outputs), classes=2)
     assert model.get_layer("backbone").output.shape == (None, 14, 14, 5)
 
 
 def test_unfreeze_counts_weighted_layers_from_the_top_and_keeps_batch_norm_frozen():
-    model = transfer(_backbone(), 2)
+    model = transfer(_backbone(), classes=2)
     base = model.get_layer("backbone")
     assert unfreeze(model, 1) == 1
     trainable = [layer.name for layer in base.layers if layer.trainable]
@@ -159,7 +159,7 @@ def test_unfreeze_counts_weighted_layers_from_the_top_and_keeps_batch_norm_froze
 
 
 def test_unfrozen_layer_learns_and_frozen_layers_do_not():
-    model = transfer(_backbone(), 2)
+    model = transfer(_backbone(), classes=2)
     unfreeze(model, 1)
     base = model.get_layer("backbone")
     w1, w2 = (base.get_layer(n).get_weights()[0].copy() for n in ("conv_1", "conv_2"))
@@ -179,7 +179,7 @@ def test_unfreeze_on_a_plain_model():
 
 
 def test_transfer_model_survives_save_and_load(tmp_path):
-    model = transfer(_backbone(), 2)
+    model = transfer(_backbone(), classes=2)
     path = tmp_path / "transfer.keras"
     model.save(path)
     loaded = keras.models.load_model(path)
@@ -190,21 +190,21 @@ def test_transfer_model_survives_save_and_load(tmp_path):
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda b: transfer("model", 2), "Expected a built keras.Model with one input"),
-        (lambda b: transfer(keras.Sequential(), 2), "Received: backbone=<Sequential"),
-        (lambda b: transfer(b, 0), "Received: num_classes=0"),
+        (lambda b: transfer("model", classes=2), "Expected a built keras.Model with one input"),
+        (lambda b: transfer(keras.Sequential(), classes=2), "Received: backbone=<Sequential"),
+        (lambda b: transfer(b, classes=0), "Received: classes=0"),
         (
-            lambda b: transfer(b, 2, feature_layer="nope"),
+            lambda b: transfer(b, classes=2, feature_layer="nope"),
             "its last layers: .*'output'.*feature_layer='nope'",
         ),
         (
-            lambda b: transfer(b, 2, feature_layer=3),
-            "Expected a layer name or None. Received: feature_layer=3",
+            lambda b: transfer(b, classes=2, feature_layer=3),
+            "Expected a non-empty string or None. Received: feature_layer=3",
         ),
-        (lambda b: transfer(b, 2, trainable="no"), "Received: trainable='no'"),
-        (lambda b: transfer(b, 2, dense_units=-1), "Received: dense_units=-1"),
-        (lambda b: transfer(b, 2, dropout=2), "Received: dropout=2"),
-        (lambda b: transfer(b, 2, name=None), "Received: name=None"),
+        (lambda b: transfer(b, classes=2, trainable="no"), "Received: trainable='no'"),
+        (lambda b: transfer(b, classes=2, dense_units=-1), "Received: dense_units=-1"),
+        (lambda b: transfer(b, classes=2, dropout=2), "Received: dropout=2"),
+        (lambda b: transfer(b, classes=2, name=None), "Received: name=None"),
         (lambda b: unfreeze(b, -1), "Expected a non-negative integer. Received: num_layers=-1"),
         (lambda b: unfreeze(None, 1), "Received: model=None"),
     ],

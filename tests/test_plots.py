@@ -42,3 +42,27 @@ def test_plot_history_accepts_a_keras_history_object():
 def test_plot_history_rejects_bad_input(history, metrics, message):
     with pytest.raises(ValueError, match=message):
         plot_history(history, metrics)
+
+
+def test_plot_attention_and_positional_encoding(tmp_path):
+    import numpy as np
+
+    from dlguide import scratch
+    from dlguide.plots import plot_attention, plot_positional_encoding
+
+    fig = plot_attention(np.eye(3), keys=list("abc"), path=tmp_path / "a.png")
+    assert (tmp_path / "a.png").exists() and fig.get_size_inches()[0] <= 7
+    fig = plot_positional_encoding(scratch.positional_encoding(32, 16), path=tmp_path / "p.png")
+    assert (tmp_path / "p.png").exists() and fig.get_size_inches()[0] <= 7
+    for call, message in [
+        (lambda: plot_attention(np.ones(3)), "Received: weights.shape=(3,)"),
+        (lambda: plot_attention(np.eye(2), keys=["a"]), "Received: keys=['a']"),
+        (lambda: plot_attention(np.eye(2)[None], titles="ab"), "Received: titles='ab'"),
+        (lambda: plot_positional_encoding(np.ones((2, 2, 2))), "encoding.shape"),
+    ]:
+        try:
+            call()
+        except ValueError as error:
+            assert message in str(error), error
+        else:
+            raise AssertionError(message)

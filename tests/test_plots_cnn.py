@@ -15,7 +15,7 @@ PNG = b"\x89PNG\r\n\x1a\n"
 @pytest.fixture(scope="module")
 def model():
     keras.utils.set_random_seed(0)
-    return cnn((12, 12), 3, filters=(5, 10), kernel_size=3)
+    return cnn((12, 12), classes=3, filters=(5, 10), kernel_size=3)
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +77,7 @@ def test_filters_show_the_kernels(model, tmp_path):
 
 
 def test_filters_of_an_rgb_layer_are_colour_images():
-    fig = plot_filters(cnn((8, 8, 3), 2, filters=(4,)))
+    fig = plot_filters(cnn((8, 8, 3), classes=2, filters=(4,)))
     rgb = np.asarray(fig.axes[0].images[0].get_array())
     assert rgb.shape == (3, 3, 3) and rgb.min() == 0.0 and rgb.max() == 1.0
 

@@ -62,9 +62,13 @@ def test_confusion_matrix_counts_match_scikit_learn():
     assert ax.get_title() == f"accuracy {accuracy:.3f} ({(y_true == y_pred).sum()} of 200)"
     assert np.array_equal(ax.get_images()[0].get_array(), counts)
 
-    fig = plot_confusion_matrix(y_true, y_pred, normalize=True)
-    fractions = np.array([float(t.get_text()) for t in fig.axes[0].texts]).reshape(4, 4)
-    assert np.allclose(fractions.sum(axis=1), 1, atol=0.02)
+    # `normalize` means what it means in metrics.confusion_matrix (and scikit-learn).
+    for normalize, axis in (("true", 1), ("pred", 0), ("all", None)):
+        fig = plot_confusion_matrix(y_true, y_pred, normalize=normalize)
+        fractions = np.array([float(t.get_text()) for t in fig.axes[0].texts]).reshape(4, 4)
+        assert np.allclose(fractions.sum(axis=axis), 1, atol=0.02)
+        expected = confusion_matrix(y_true, y_pred, normalize=normalize)
+        assert np.allclose(fig.axes[0].get_images()[0].get_array(), expected)
 
 
 def test_confusion_matrix_from_class_scores_with_names(tmp_path):
@@ -86,6 +90,7 @@ def test_confusion_matrix_from_class_scores_with_names(tmp_path):
         ([0.5, 1], [0, 1], {}, "integer class labels"),
         ([0, 2], [0, 1], {"class_names": ["a", "b"]}, "at least 3"),
         ([0, 1], [0, 1], {"normalize": "yes"}, "Received: normalize='yes'"),
+        ([0, 1], [0, 1], {"normalize": True}, "'true', 'pred', 'all'. Received: normalize=True"),
     ],
 )
 def test_confusion_matrix_rejects_bad_input(y_true, y_pred, kwargs, message):
@@ -110,8 +115,8 @@ def test_plot_misclassified_shows_the_most_confident_mistakes_first(tmp_path):
         x, y_true, scores, class_names=["a", "b", "c"], max_images=2, path=tmp_path / "m.png"
     )
     assert [ax.get_title() for ax in fig.axes] == [
-        "true a / pred b (0.85)",
-        "true b / pred a (0.60)",
+        "true a\npred b (0.85)",
+        "true b\npred a (0.60)",
     ]
     assert np.array_equal(fig.axes[0].get_images()[0].get_array(), x[3])
     assert fig.get_suptitle() == "3 of 6 misclassified (the first 2 shown)"
@@ -122,7 +127,7 @@ def test_plot_misclassified_with_no_mistakes_and_bad_input():
     fig = plot_misclassified(np.zeros((3, 4, 4)), [0, 1, 2], [0, 1, 2])
     assert fig.get_suptitle() == "0 of 3 misclassified"
     assert fig.axes[0].texts[0].get_text() == "no misclassified examples"
-    with pytest.raises(ValueError, match=r"one label per image \(3 images\)"):
+    with pytest.raises(ValueError, match=r"Expected x and y_true to have the same number"):
         plot_misclassified(np.zeros((3, 4, 4)), [0, 1], [0, 1])
     with pytest.raises(ValueError, match="Received: max_images=0"):
         plot_misclassified(np.zeros((3, 4, 4)), [0, 1, 2], [0, 1, 1], max_images=0)

@@ -229,6 +229,15 @@ def test_activation_validation_messages():
         ValueError, match=r"^Expected a number or an array of numbers\. Received: x='a'$"
     ):
         scratch.relu("a")
+    # An empty axis is refused before NumPy reduces over it.
+    for function in (softmax, scratch.logsumexp):
+        with pytest.raises(ValueError, match=r"^Expected at least one value along axis -1\. "):
+            function(np.array([]))
+        with pytest.raises(ValueError, match=r"Received: x\.shape=\(2, 0\)$"):
+            function(np.ones((2, 0)))
+    with pytest.raises(ValueError, match=r"Received: x\.shape=\(0,\)$"):
+        softmax_grad(np.array([]), np.array([]))
+    assert softmax(np.ones((0, 3))).shape == (0, 3)  # no rows is fine: nothing to reduce
 
 
 # --- losses ----------------------------------------------------------------

@@ -38,18 +38,19 @@ def test_conv2d_equals_keras_conv2d(x, kernel_size, stride, padding):
     b = RNG.normal(size=b.shape).astype("float32")  # a non-zero bias is part of the check
     layer.set_weights([K, b])
     keras_out = keras.ops.convert_to_numpy(layer(x))
-    mine = conv2d(x, K, b, stride=stride, padding=padding)
+    mine = conv2d(x, K, b, strides=stride, padding=padding)
     assert mine.shape == keras_out.shape
     np.testing.assert_allclose(mine, keras_out, atol=1e-5, rtol=0)
     # the shape calculator agrees with Keras too
     size = x.shape[1:3]
     assert (
-        conv_output_shape(size, kernel_size, stride=stride, padding=padding) == keras_out.shape[1:3]
+        conv_output_shape(size, kernel_size, strides=stride, padding=padding)
+        == keras_out.shape[1:3]
     )
     kh, kw = _pair(kernel_size)
     sh, sw = _pair(stride)
-    assert conv_output_shape(size[0], kh, stride=sh, padding=padding) == keras_out.shape[1]
-    assert conv_output_shape(size[1], kw, stride=sw, padding=padding) == keras_out.shape[2]
+    assert conv_output_shape(size[0], kh, strides=sh, padding=padding) == keras_out.shape[1]
+    assert conv_output_shape(size[1], kw, strides=sw, padding=padding) == keras_out.shape[2]
 
 
 @pytest.mark.parametrize(("pool_size", "stride", "padding"), POOL_GRID)
@@ -61,11 +62,11 @@ def test_conv2d_equals_keras_conv2d(x, kernel_size, stride, padding):
 def test_pooling_equals_keras(mine, layer_class, pool_size, stride, padding):
     layer = layer_class(pool_size, strides=stride, padding=padding)
     keras_out = keras.ops.convert_to_numpy(layer(X3))
-    out = mine(X3, pool_size, stride=stride, padding=padding)
+    out = mine(X3, pool_size, strides=stride, padding=padding)
     assert out.shape == keras_out.shape
     np.testing.assert_allclose(out, keras_out, atol=1e-5, rtol=0)
     shape = conv_output_shape(
-        X3.shape[1:3], pool_size, stride=pool_size if stride is None else stride, padding=padding
+        X3.shape[1:3], pool_size, strides=pool_size if stride is None else stride, padding=padding
     )
     assert shape == keras_out.shape[1:3]
 
@@ -115,18 +116,18 @@ def test_average_pooling_same_leaves_padding_out_of_the_mean():
             r"\(kh, kw, 3, c_out\).*K.shape=\(3, 3, 1, 2\)",
         ),
         (lambda: conv2d(X3, np.ones((3, 3, 3, 2)), np.ones(3)), r"bias of shape \(2,\)"),
-        (lambda: conv2d(X3, np.ones((3, 3, 3, 2)), stride=0), "Received: stride=0"),
+        (lambda: conv2d(X3, np.ones((3, 3, 3, 2)), strides=0), "Received: strides=0"),
         (
             lambda: conv2d(X3, np.ones((3, 3, 3, 2)), padding="full"),
             "Expected one of 'valid', 'same'. Received: padding='full'",
         ),
         (lambda: conv2d(X3, np.ones((10, 3, 3, 2))), "no larger than the input"),
         (lambda: max_pool2d(X3, 0), "Expected a positive integer or a pair"),
-        (lambda: avg_pool2d(X3, 2, stride=(1, 2, 3)), r"Received: stride=\(1, 2, 3\)"),
+        (lambda: avg_pool2d(X3, 2, strides=(1, 2, 3)), r"Received: strides=\(1, 2, 3\)"),
         (lambda: max_pool2d(X3, 10), "Expected a pool_size no larger than the input"),
         (lambda: conv_output_shape(0, 3), "Received: input_size=0"),
         (lambda: conv_output_shape(5, 7), "no larger than the input"),
-        (lambda: conv_output_shape(5, 3, stride=-1), "Received: stride=-1"),
+        (lambda: conv_output_shape(5, 3, strides=-1), "Received: strides=-1"),
         (lambda: conv_output_shape(5, 3, padding=None), "Received: padding=None"),
     ],
 )

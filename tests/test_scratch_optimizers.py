@@ -59,7 +59,7 @@ def _scratch_path(name: str, kwargs: dict, num_steps: int = NUM_STEPS) -> np.nda
 
 
 def _keras_path(name: str, kwargs: dict, num_steps: int = NUM_STEPS) -> np.ndarray:
-    kwargs = {("learning_rate" if k == "lr" else k): v for k, v in kwargs.items()}
+    kwargs = {("learning_rate" if k == "learning_rate" else k): v for k, v in kwargs.items()}
     optimizer = getattr(keras.optimizers, name)(**kwargs)
     w = keras.Variable(np.zeros(3), dtype="float64")
     b = keras.Variable(np.array(0.0), dtype="float64")
@@ -73,28 +73,31 @@ def _keras_path(name: str, kwargs: dict, num_steps: int = NUM_STEPS) -> np.ndarr
 
 # Every value is a float32 number (a sum of a few powers of two).
 EXACT = [
-    ("SGD", {"lr": 0.0625}),
-    ("SGD", {"lr": 0.0625, "momentum": 0.875}),
-    ("SGD", {"lr": 0.0625, "momentum": 0.875, "nesterov": True}),
-    ("RMSprop", {"lr": 0.03125, "rho": 0.875, "epsilon": 1e-7}),
-    ("RMSprop", {"lr": 0.03125, "rho": 0.5, "epsilon": 0.25}),
-    ("Adagrad", {"lr": 0.25, "initial_accumulator_value": 0.125}),
-    ("Adagrad", {"lr": 0.25, "initial_accumulator_value": 0.0, "epsilon": 1e-3}),
-    ("Adam", {"lr": 0.0625, "beta_1": 0.875, "beta_2": 0.9990234375}),
-    ("Adam", {"lr": 0.0625, "beta_1": 0.5, "beta_2": 0.75, "epsilon": 0.5}),
-    ("AdamW", {"lr": 0.0625, "weight_decay": 0.0625, "beta_1": 0.875, "beta_2": 0.9990234375}),
+    ("SGD", {"learning_rate": 0.0625}),
+    ("SGD", {"learning_rate": 0.0625, "momentum": 0.875}),
+    ("SGD", {"learning_rate": 0.0625, "momentum": 0.875, "nesterov": True}),
+    ("RMSprop", {"learning_rate": 0.03125, "rho": 0.875, "epsilon": 1e-7}),
+    ("RMSprop", {"learning_rate": 0.03125, "rho": 0.5, "epsilon": 0.25}),
+    ("Adagrad", {"learning_rate": 0.25, "initial_accumulator_value": 0.125}),
+    ("Adagrad", {"learning_rate": 0.25, "initial_accumulator_value": 0.0, "epsilon": 1e-3}),
+    ("Adam", {"learning_rate": 0.0625, "beta_1": 0.875, "beta_2": 0.9990234375}),
+    ("Adam", {"learning_rate": 0.0625, "beta_1": 0.5, "beta_2": 0.75, "epsilon": 0.5}),
+    (
+        "AdamW",
+        {"learning_rate": 0.0625, "weight_decay": 0.0625, "beta_1": 0.875, "beta_2": 0.9990234375},
+    ),
 ]
 # Keras' defaults for everything but the learning rate (the defaults, 0.001 or
 # 0.01, would hardly move the parameters in 30 steps).
 DEFAULTS = [
-    ("SGD", {"lr": 0.05}),
-    ("SGD", {"lr": 0.05, "momentum": 0.9}),
-    ("SGD", {"lr": 0.05, "momentum": 0.9, "nesterov": True}),
-    ("RMSprop", {"lr": 0.01}),
-    ("Adagrad", {"lr": 0.1}),
-    ("Adam", {"lr": 0.02}),
-    ("AdamW", {"lr": 0.02}),
-    ("AdamW", {"lr": 0.02, "weight_decay": 0.1}),
+    ("SGD", {"learning_rate": 0.05}),
+    ("SGD", {"learning_rate": 0.05, "momentum": 0.9}),
+    ("SGD", {"learning_rate": 0.05, "momentum": 0.9, "nesterov": True}),
+    ("RMSprop", {"learning_rate": 0.01}),
+    ("Adagrad", {"learning_rate": 0.1}),
+    ("Adam", {"learning_rate": 0.02}),
+    ("AdamW", {"learning_rate": 0.02}),
+    ("AdamW", {"learning_rate": 0.02, "weight_decay": 0.1}),
 ]
 
 
@@ -121,7 +124,7 @@ def test_same_trajectory_as_keras_with_default_hyperparameters(name, kwargs):
 def test_defaults_match_keras(name):
     ours = {k: p.default for k, p in inspect.signature(getattr(scratch, name)).parameters.items()}
     config = getattr(keras.optimizers, name)().get_config()
-    config["lr"] = config.pop("learning_rate")
+    config["learning_rate"] = config.pop("learning_rate")
     assert ours == {k: pytest.approx(config[k]) for k in ours}
 
 
@@ -147,7 +150,7 @@ def test_params_are_updated_in_place_and_grads_are_left_alone():
     w = np.array([1.0, -2.0])
     grad = np.array([0.5, 0.5])
     params = {"w": w}
-    AdamW(lr=0.1, weight_decay=0.5).step(params, {"w": grad})
+    AdamW(learning_rate=0.1, weight_decay=0.5).step(params, {"w": grad})
     assert params["w"] is w
     assert np.allclose(w, [1.0 - 0.05 - 0.1, -2.0 + 0.1 - 0.1])
     assert np.array_equal(grad, [0.5, 0.5])
@@ -157,12 +160,12 @@ def test_adamw_decays_with_the_gradient_taken_before_the_decay():
     # The gradient array *is* the parameter array: the update must still use
     # the gradient as it was when passed in, as Keras does.
     w = np.array([2.0])
-    AdamW(lr=0.5, weight_decay=0.5).step({"w": w}, {"w": w})
+    AdamW(learning_rate=0.5, weight_decay=0.5).step({"w": w}, {"w": w})
     assert w == pytest.approx([2.0 - 2.0 * 0.25 - 0.5], abs=1e-6)
 
 
 def test_state_is_kept_per_key():
-    opt = SGD(lr=0.1, momentum=0.5)
+    opt = SGD(learning_rate=0.1, momentum=0.5)
     params = {"a": np.zeros(2), "b": np.zeros((2, 2))}
     opt.step(params, {"a": np.ones(2), "b": -np.ones((2, 2))})
     assert set(opt.momentums) == {"a", "b"}
@@ -171,44 +174,49 @@ def test_state_is_kept_per_key():
 
 
 def test_momentum_zero_is_plain_sgd_and_zero_decay_is_adam():
-    a, b = _scratch_path("SGD", {"lr": 0.05}), _scratch_path("SGD", {"lr": 0.05, "momentum": 0.0})
+    a, b = (
+        _scratch_path("SGD", {"learning_rate": 0.05}),
+        _scratch_path("SGD", {"learning_rate": 0.05, "momentum": 0.0}),
+    )
     assert np.array_equal(a, b)
     a, b = (
-        _scratch_path("Adam", {"lr": 0.05}),
-        _scratch_path("AdamW", {"lr": 0.05, "weight_decay": 0.0}),
+        _scratch_path("Adam", {"learning_rate": 0.05}),
+        _scratch_path("AdamW", {"learning_rate": 0.05, "weight_decay": 0.0}),
     )
     assert np.array_equal(a, b)
 
 
 def test_adam_first_step_is_the_learning_rate_times_the_sign():
     params = {"w": np.array([0.0, 0.0, 0.0])}
-    Adam(lr=0.01).step(params, {"w": np.array([0.1, -5.0, 300.0])})
+    Adam(learning_rate=0.01).step(params, {"w": np.array([0.1, -5.0, 300.0])})
     assert params["w"] == pytest.approx([-0.01, 0.01, -0.01], rel=1e-3)
 
 
 def test_adagrad_starts_from_its_initial_accumulator():
     params = {"w": np.array([0.0])}
-    Adagrad(lr=1.0, initial_accumulator_value=3.0, epsilon=1e-7).step(params, {"w": [1.0]})
+    Adagrad(learning_rate=1.0, initial_accumulator_value=3.0, epsilon=1e-7).step(
+        params, {"w": [1.0]}
+    )
     assert params["w"] == pytest.approx([-1.0 / np.sqrt(4.0)], rel=1e-6)
 
 
 def test_rmsprop_adds_epsilon_inside_the_square_root():
     params = {"w": np.array([0.0])}
-    RMSprop(lr=1.0, rho=0.0, epsilon=0.25).step(params, {"w": [0.0]})
+    RMSprop(learning_rate=1.0, rho=0.0, epsilon=0.25).step(params, {"w": [0.0]})
     assert params["w"] == [0.0]
-    RMSprop(lr=1.0, rho=0.0, epsilon=0.25).step(params, {"w": [1.0]})
+    RMSprop(learning_rate=1.0, rho=0.0, epsilon=0.25).step(params, {"w": [1.0]})
     assert params["w"] == pytest.approx([-1.0 / np.sqrt(1.25)])
 
 
 def test_float32_parameters_stay_float32():
     params = {"w": np.ones(2, dtype=np.float32)}
-    SGD(lr=0.5).step(params, {"w": [1.0, 2.0]})
+    SGD(learning_rate=0.5).step(params, {"w": [1.0, 2.0]})
     assert params["w"].dtype == np.float32 and params["w"].tolist() == [0.5, 0.0]
 
 
 def test_repr_shows_the_hyperparameters():
     assert repr(AdamW()) == (
-        "AdamW(lr=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999, epsilon=1e-07)"
+        "AdamW(learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999, epsilon=1e-07)"
     )
 
 
@@ -218,10 +226,16 @@ def test_repr_shows_the_hyperparameters():
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (lambda: SGD(lr=-1), "Expected a positive float. Received: lr=-1"),
-        (lambda: SGD(lr=0), "Expected a positive float. Received: lr=0"),
-        (lambda: SGD(lr="0.1"), "Expected a positive float. Received: lr='0.1'"),
-        (lambda: SGD(lr=float("nan")), "Expected a positive float. Received: lr=nan"),
+        (lambda: SGD(learning_rate=-1), "Expected a positive float. Received: learning_rate=-1"),
+        (lambda: SGD(learning_rate=0), "Expected a positive float. Received: learning_rate=0"),
+        (
+            lambda: SGD(learning_rate="0.1"),
+            "Expected a positive float. Received: learning_rate='0.1'",
+        ),
+        (
+            lambda: SGD(learning_rate=float("nan")),
+            "Expected a positive float. Received: learning_rate=nan",
+        ),
         (
             lambda: SGD(momentum=1.0),
             r"Expected a float in the range \[0, 1\). Received: momentum=1.0",
@@ -234,7 +248,10 @@ def test_repr_shows_the_hyperparameters():
             lambda: Adagrad(initial_accumulator_value=-0.1),
             "Expected a non-negative float. Received: initial_accumulator_value=-0.1",
         ),
-        (lambda: Adagrad(lr=True), "Expected a positive float. Received: lr=True"),
+        (
+            lambda: Adagrad(learning_rate=True),
+            "Expected a positive float. Received: learning_rate=True",
+        ),
         (lambda: Adam(beta_1=1), r"Expected a float in the range \[0, 1\). Received: beta_1=1"),
         (lambda: Adam(beta_2=1.5), r"Received: beta_2=1.5"),
         (lambda: Adam(epsilon=-1e-7), "Expected a positive float. Received: epsilon=-1e-07"),

@@ -45,7 +45,7 @@ def test_vocabulary_rejects_what_it_cannot_encode_or_decode():
 
 def test_shifted_sequences_targets_are_the_next_characters():
     ids = np.arange(100) % 7
-    X, Y = text.shifted_sequences(ids, 10, stride=3)
+    X, Y = text.shifted_sequences(ids, 10, strides=3)
     starts = np.arange(0, 90, 3)
     assert X.shape == Y.shape == (len(starts), 10) and X.dtype == np.int32
     for s, x, y in zip(starts, X, Y, strict=True):
@@ -55,8 +55,8 @@ def test_shifted_sequences_targets_are_the_next_characters():
     assert len(X) == 9  # 99 usable steps, 10 per non-overlapping pair
     with pytest.raises(ValueError, match="Received: len\\(ids\\)=5"):
         text.shifted_sequences(np.arange(5), 5)
-    with pytest.raises(ValueError, match="Received: stride=0"):
-        text.shifted_sequences(ids, 5, stride=0)
+    with pytest.raises(ValueError, match="Received: strides=0"):
+        text.shifted_sequences(ids, 5, strides=0)
     with pytest.raises(ValueError, match="integer ids"):
         text.shifted_sequences(np.linspace(0, 1, 20), 5)
 
@@ -70,10 +70,10 @@ P = np.array([0.05, 0.5, 0.15, 0.3])
 def test_temperature_towards_zero_gives_the_argmax(temperature):
     rng = np.random.default_rng(0)
     batch = np.random.default_rng(1).dirichlet(np.ones(6), size=200)
-    draws = text.sample(batch, temperature, rng=rng)
+    draws = text.sample(batch, temperature, seed=rng)
     assert draws.shape == (200,) and draws.dtype == np.int64
     assert np.array_equal(draws, batch.argmax(axis=1))
-    assert text.sample(P, temperature, rng=rng) == 1
+    assert text.sample(P, temperature, seed=rng) == 1
 
 
 def _assert_frequencies_follow(draws, expected, num_classes):
@@ -86,9 +86,9 @@ def _assert_frequencies_follow(draws, expected, num_classes):
 
 def test_temperature_one_follows_the_distribution():
     rng = np.random.default_rng(0)
-    draws = np.array([text.sample(P, 1.0, rng=rng) for _ in range(20_000)])
+    draws = np.array([text.sample(P, 1.0, seed=rng) for _ in range(20_000)])
     _assert_frequencies_follow(draws, P, 4)
-    batch_draws = text.sample(np.tile(P, (20_000, 1)), 1.0, rng=rng)
+    batch_draws = text.sample(np.tile(P, (20_000, 1)), 1.0, seed=rng)
     _assert_frequencies_follow(batch_draws, P, 4)
 
 
@@ -96,31 +96,31 @@ def test_temperature_one_follows_the_distribution():
 def test_temperature_reshapes_the_distribution_as_p_to_the_one_over_t(temperature):
     expected = P ** (1 / temperature)
     expected /= expected.sum()
-    draws = text.sample(np.tile(P, (20_000, 1)), temperature, rng=np.random.default_rng(3))
+    draws = text.sample(np.tile(P, (20_000, 1)), temperature, seed=np.random.default_rng(3))
     _assert_frequencies_follow(draws, expected, 4)
 
 
 def test_high_temperature_approaches_uniform_and_zeros_are_never_drawn():
     p = np.array([0.0, 0.9, 0.1])
-    draws = text.sample(np.tile(p, (5000, 1)), 1000.0, rng=np.random.default_rng(0))
+    draws = text.sample(np.tile(p, (5000, 1)), 1000.0, seed=np.random.default_rng(0))
     assert 0 not in draws
     assert abs((draws == 1).mean() - 0.5) < 0.03
 
 
 def test_sampling_is_reproducible_with_a_seed_and_accepts_unnormalised_weights():
-    a = text.sample(np.tile(P, (50, 1)), 1.0, rng=7)
-    b = text.sample(np.tile(P, (50, 1)) * 10, 1.0, rng=np.random.default_rng(7))
+    a = text.sample(np.tile(P, (50, 1)), 1.0, seed=7)
+    b = text.sample(np.tile(P, (50, 1)) * 10, 1.0, seed=np.random.default_rng(7))
     assert np.array_equal(a, b)
 
 
 @pytest.mark.parametrize(
     ("args", "kwargs", "message"),
     [
-        ((P, -0.5), {"rng": 0}, "Received: temperature=-0.5"),
-        ((P, 1.0), {"rng": "seed"}, "Received: rng='seed'"),
-        (([0.5, -0.1], 1.0), {"rng": 0}, "negative, NaN or all-zero"),
-        (([0.0, 0.0], 1.0), {"rng": 0}, "negative, NaN or all-zero"),
-        ((np.ones((2, 2, 2)), 1.0), {"rng": 0}, r"Received: probabilities.shape=\(2, 2, 2\)"),
+        ((P, -0.5), {"seed": 0}, "Received: temperature=-0.5"),
+        ((P, 1.0), {"seed": "seed"}, "Received: seed='seed'"),
+        (([0.5, -0.1], 1.0), {"seed": 0}, "negative, NaN or all-zero"),
+        (([0.0, 0.0], 1.0), {"seed": 0}, "negative, NaN or all-zero"),
+        ((np.ones((2, 2, 2)), 1.0), {"seed": 0}, r"Received: probabilities.shape=\(2, 2, 2\)"),
     ],
 )
 def test_sample_bad_arguments(args, kwargs, message):
@@ -170,7 +170,7 @@ def cyclic_model():
     keras.utils.set_random_seed(0)
     corpus = "abcd " * 200
     vocabulary = text.CharVocabulary(corpus)
-    X, Y = text.shifted_sequences(vocabulary.encode(corpus), 20, stride=5)
+    X, Y = text.shifted_sequences(vocabulary.encode(corpus), 20, strides=5)
     model = char_language_model(len(vocabulary), units=16, embedding_dim=4)
     model.compile(optimizer=keras.optimizers.Adam(0.02), loss="sparse_categorical_crossentropy")
     model.fit(X, Y, epochs=15, batch_size=32, verbose=0)
@@ -187,8 +187,8 @@ def test_greedy_generation_continues_a_learned_pattern(cyclic_model):
 
 def test_sampled_generation_is_reproducible_and_uses_the_vocabulary(cyclic_model):
     model, vocabulary, _, _ = cyclic_model
-    a = text.generate(model, vocabulary, "a", 20, temperature=3.0, rng=5)
-    b = text.generate(model, vocabulary, "a", 20, temperature=3.0, rng=np.random.default_rng(5))
+    a = text.generate(model, vocabulary, "a", 20, temperature=3.0, seed=5)
+    b = text.generate(model, vocabulary, "a", 20, temperature=3.0, seed=np.random.default_rng(5))
     assert a == b and len(a) == 21 and set(a) <= set("abcd ")
     # A very high temperature breaks the pattern that greedy decoding follows.
     greedy = text.generate(model, vocabulary, "a", 20, temperature=0.0)
@@ -203,8 +203,8 @@ def test_stepwise_generation_equals_rereading_the_whole_text(cyclic_model):
     assert text._sampling._step_model(wrapped) is None
     assert text._sampling._step_model(model) is not None
     for temperature in (0.0, 1.5):
-        a = text.generate(model, vocabulary, "cd ab", 30, temperature=temperature, rng=2)
-        b = text.generate(wrapped, vocabulary, "cd ab", 30, temperature=temperature, rng=2)
+        a = text.generate(model, vocabulary, "cd ab", 30, temperature=temperature, seed=2)
+        b = text.generate(wrapped, vocabulary, "cd ab", 30, temperature=temperature, seed=2)
         assert a == b
 
 
@@ -212,10 +212,10 @@ def test_generate_with_a_logits_model_matches_the_softmax_model():
     keras.utils.set_random_seed(0)
     vocabulary = text.CharVocabulary("xyz")
     probs_model = char_language_model(3, units=4)
-    logits_model = char_language_model(3, units=4, output_activation=None)
+    logits_model = char_language_model(3, units=4, classifier_activation=None)
     logits_model.set_weights(probs_model.get_weights())
-    a = text.generate(probs_model, vocabulary, "xy", 15, rng=1)
-    b = text.generate(logits_model, vocabulary, "xy", 15, rng=1, from_logits=True)
+    a = text.generate(probs_model, vocabulary, "xy", 15, seed=1)
+    b = text.generate(logits_model, vocabulary, "xy", 15, seed=1, from_logits=True)
     assert a == b
 
 

@@ -205,6 +205,22 @@ def test_bad_images_get_a_keras_style_error():
         vision.draw_contours(np.zeros((5, 5), np.uint8), [], thickness=0)
 
 
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (255, r"range \[0, 255\) for a uint8 image .* Received: value=255\.0"),
+        (300, r"Received: value=300\.0"),
+        (-1, r"Received: value=-1\.0"),
+        (float("nan"), r"Expected a real number\. Received: value=nan"),
+    ],
+)
+def test_a_threshold_outside_the_grey_levels_is_refused(value, message):
+    with pytest.raises(ValueError, match=message):
+        vision.threshold(data.coins(), value)
+    # Otsu picks its own level: the value is not used.
+    assert vision.threshold(data.coins(), 0, method="otsu")[0] > 0
+
+
 def test_missing_opencv_gives_an_install_hint(monkeypatch):
     monkeypatch.setitem(sys.modules, "cv2", None)  # makes `import cv2` fail
     module = importlib.import_module("dlguide.vision._cv")

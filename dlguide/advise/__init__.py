@@ -11,8 +11,10 @@ imports Keras until you build something.
 Examples:
     >>> from dlguide import advise
     >>> advice = advise.architecture("time series", num_examples=500, sequence_length=30)
-    >>> advice.architecture, advice.call
-    ('GRU', "dlguide.models.rnn(input_shape, cell='gru')")
+    >>> advice.architecture
+    'GRU'
+    >>> advice.call
+    "dlguide.models.rnn(input_shape, cell='gru', classes=1, classifier_activation=None)"
     >>> advise.optimizer(advice).call
     'keras.optimizers.Adam(learning_rate=0.001, clipnorm=1.0)'
 """

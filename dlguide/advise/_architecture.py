@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .._validation import check_positive_int
+from .._validation import check_bool, check_positive_int
 
 DATA_KINDS = ("tabular", "images", "text", "time series", "image sequence")
 
@@ -32,18 +32,19 @@ _DATA_ALIASES = {
 }
 
 # Thresholds of the decision flowchart (the page's flowchart uses the same numbers).
-FEW_IMAGES = 1_000  # fewer labelled images than this: transfer learning
-MANY_IMAGES = 100_000  # at least this many: a deeper ResNet pays off
+MANY_PHOTOS = 1_000_000  # photos: transfer learning below this (ImageNet scale), ResNet from it
+MANY_IMAGES = 100_000  # images unlike photos: a small CNN below this, a deeper ResNet from it
 LONG_SEQUENCE = 200  # more steps than this: shorten the sequence (or average it) first
 FEW_WINDOWS = 1_000  # fewer training windows than this: the smaller GRU
 MANY_TEXTS = 10_000  # at least this many texts: a recurrent body can beat averaging
 
-# Positional arguments each builder needs, shown in `ArchitectureAdvice.call`.
+# Positional arguments each builder needs, shown in `ArchitectureAdvice.call`. Every builder
+# also needs `classes`, shown as `classes=classes` unless the advice sets it (forecasting: 1).
 _POSITIONAL = {
     "mlp": ("input_shape",),
-    "cnn": ("input_shape", "num_classes"),
-    "resnet": ("input_shape", "num_classes"),
-    "transfer": ("backbone", "num_classes"),
+    "cnn": ("input_shape",),
+    "resnet": ("input_shape",),
+    "transfer": ("backbone",),
     "rnn": ("input_shape",),
     "cnn_lstm": ("input_shape",),
     "text_classifier": ("vocabulary_size", "sequence_length"),
@@ -66,9 +67,9 @@ class ArchitectureAdvice:
         >>> from dlguide import advise
         >>> advice = advise.architecture("time series", sequence_length=48)
         >>> advice.architecture, advice.builder, advice.arguments
-        ('LSTM', 'rnn', {'cell': 'lstm'})
+        ('LSTM', 'rnn', {'cell': 'lstm', 'classes': 1, 'classifier_activation': None})
         >>> advice.call
-        "dlguide.models.rnn(input_shape, cell='lstm')"
+        "dlguide.models.rnn(input_shape, cell='lstm', classes=1, classifier_activation=None)"
         >>> advice.build((48, 1)).output_shape
         (None, 1)
     """
@@ -82,8 +83,10 @@ class ArchitectureAdvice:
 
     @property
     def call(self) -> str:
-        """The builder call to write, e.g. `"dlguide.models.rnn(input_shape, cell='gru')"`."""
+        """The builder call to write, e.g. `"dlguide.models.cnn(input_shape, classes=classes)"`."""
         args = [*_POSITIONAL[self.builder], *(f"{k}={v!r}" for k, v in self.arguments.items())]
+        if "classes" not in self.arguments:
+            args.append("classes=classes")
         return f"dlguide.models.{self.builder}({', '.join(args)})"
 
     def build(self, *args: Any, **kwargs: Any) -> Any:
@@ -98,7 +101,10 @@ class ArchitectureAdvice:
 
         Examples:
             >>> from dlguide import advise
-            >>> model = advise.architecture("tabular").build(30)
+            >>> advice = advise.architecture("tabular")
+            >>> advice.call
+            'dlguide.models.mlp(input_shape, classes=classes)'
+            >>> model = advice.build(30, classes=1, classifier_activation="sigmoid")
             >>> model.output_shape
             (None, 1)
         """
@@ -140,10 +146,11 @@ RULES: dict[str, ArchitectureAdvice] = {
             "transfer",
             layers=("GlobalAveragePooling2D", "Dense"),
             reason=(
-                f"Fewer than {FEW_IMAGES:,} labelled images are too few to learn visual "
-                "features from scratch without overfitting; reuse a backbone trained on many "
-                "images, train a new head, then fine-tune its top layers with a small "
-                "learning rate."
+                "A backbone pretrained on ImageNet's 1.2 million photos has already learned "
+                "the features photos share; reusing it beats training from scratch, or matches "
+                "it much faster, at almost any dataset size below ImageNet's. Train a new head "
+                "on the frozen backbone, then fine-tune its top layers with a small learning "
+                "rate (more of them, the more images you have)."
             ),
         ),
         ArchitectureAdvice(
@@ -152,8 +159,10 @@ RULES: dict[str, ArchitectureAdvice] = {
             "resnet",
             layers=("Conv2D", "BatchNormalization", "Add", "GlobalAveragePooling2D"),
             reason=(
-                f"With {MANY_IMAGES:,} images or more, depth pays off, and residual "
-                "connections let a deep network train without vanishing gradients."
+                f"Trained from scratch, depth pays off with {MANY_IMAGES:,} images or more "
+                f"unlike photos, or {MANY_PHOTOS:,} photos or more (ImageNet's scale); "
+                "residual connections and batch normalisation keep a deep network easy to "
+                "optimise."
             ),
         ),
         ArchitectureAdvice(
@@ -162,9 +171,11 @@ RULES: dict[str, ArchitectureAdvice] = {
             "cnn",
             layers=("Conv2D", "MaxPooling2D", "Dense"),
             reason=(
-                "Convolutions share a small filter across the whole image, so the network "
-                "finds a pattern wherever it is with few weights; pooling adds tolerance to "
-                "small shifts. Add data augmentation if the model overfits."
+                "Images unlike photos (digits, symbols, small grey images) gain little from "
+                "features learned on photos. Convolutions share a small filter across the "
+                "whole image, so a small CNN trained from scratch finds a pattern wherever it "
+                "is with few weights; pooling adds tolerance to small shifts. Add data "
+                "augmentation if the model overfits."
             ),
         ),
         ArchitectureAdvice(
@@ -195,6 +206,7 @@ RULES: dict[str, ArchitectureAdvice] = {
             "series_cnn_lstm",
             "CNN + LSTM",
             "cnn_lstm",
+            {"classes": 1, "classifier_activation": None},
             layers=("Conv1D", "MaxPooling1D", "LSTM", "Dense"),
             reason=(
                 f"Over {LONG_SEQUENCE} steps, an LSTM alone is slow and forgets the start; "
@@ -206,7 +218,7 @@ RULES: dict[str, ArchitectureAdvice] = {
             "series_gru",
             "GRU",
             "rnn",
-            {"cell": "gru"},
+            {"cell": "gru", "classes": 1, "classifier_activation": None},
             layers=("GRU", "Dense"),
             reason=(
                 f"With fewer than {FEW_WINDOWS:,} training windows, the GRU's gates keep a "
@@ -218,12 +230,12 @@ RULES: dict[str, ArchitectureAdvice] = {
             "series_lstm",
             "LSTM",
             "rnn",
-            {"cell": "lstm"},
+            {"cell": "lstm", "classes": 1, "classifier_activation": None},
             layers=("LSTM", "Dense"),
             reason=(
-                "The LSTM's gated cell state carries information and gradients across many "
-                "time steps, where a SimpleRNN forgets. Split the series in time order and "
-                "compare with the naive forecast."
+                "The LSTM's cell state is scaled by a learned forget gate at every step, so "
+                "training can keep information and gradients over many time steps. Split the "
+                "series in time order and compare with the naive forecast."
             ),
         ),
         ArchitectureAdvice(
@@ -260,6 +272,7 @@ def architecture(
     *,
     num_examples: int | None = None,
     sequence_length: int | None = None,
+    photos: bool = True,
 ) -> ArchitectureAdvice:
     """Recommend an architecture, and the `dlguide.models` builder to call, for a dataset.
 
@@ -267,8 +280,9 @@ def architecture(
     you leave as `None` (unknown) answers "no" to every question about it.
 
     - `"tabular"`: an MLP.
-    - `"images"`: transfer learning below 1,000 examples, a ResNet from
-      100,000, a CNN in between.
+    - `"images"`: for photos, transfer learning, or a ResNet from scratch
+      from 1,000,000 examples; for images unlike photos (`photos=False`:
+      digits, symbols, small grey images), a CNN, or a ResNet from 100,000.
     - `"text"`: averaged word embeddings for texts over 200 tokens or fewer
       than 10,000 examples, else a bidirectional LSTM.
     - `"time series"`: CNN + LSTM over 200 steps, else a GRU below 1,000
@@ -282,24 +296,29 @@ def architecture(
         num_examples: Number of labelled training examples (images, texts,
             rows, or windows cut from a series).
         sequence_length: Time steps (or tokens) per example.
+        photos: For `"images"`: whether they are photographs of everyday
+            scenes and objects, like ImageNet's, which a pretrained backbone
+            knows. `False` for images unlike them, such as handwritten digits.
 
     Returns:
         An `ArchitectureAdvice`: the architecture, its builder and the reason.
 
     Raises:
-        ValueError: If `data` is not a known kind or a count is not a
-            positive integer.
+        ValueError: If `data` is not a known kind, a count is not a
+            positive integer or `photos` is not a bool.
 
     Examples:
         >>> from dlguide import advise
-        >>> print(advise.architecture("images", num_examples=600))
+        >>> print(advise.architecture("images", num_examples=60_000))
         Transfer learning
-          call:   dlguide.models.transfer(backbone, num_classes)
+          call:   dlguide.models.transfer(backbone, classes=classes)
           layers: GlobalAveragePooling2D, Dense
-          why:    Fewer than 1,000 labelled images are too few to learn visual features from
-                  scratch without overfitting; reuse a backbone trained on many images, train a
-                  new head, then fine-tune its top layers with a small learning rate.
-        >>> advise.architecture("images", num_examples=60_000).builder
+          why:    A backbone pretrained on ImageNet's 1.2 million photos has already learned the
+                  features photos share; reusing it beats training from scratch, or matches it
+                  much faster, at almost any dataset size below ImageNet's. Train a new head on
+                  the frozen backbone, then fine-tune its top layers with a small learning rate
+                  (more of them, the more images you have).
+        >>> advise.architecture("images", num_examples=60_000, photos=False).builder
         'cnn'
         >>> advise.architecture("video").architecture
         'CNN + LSTM'
@@ -313,6 +332,7 @@ def architecture(
         num_examples = check_positive_int(num_examples, "num_examples")
     if sequence_length is not None:
         sequence_length = check_positive_int(sequence_length, "sequence_length")
+    photos = check_bool(photos, "photos")
 
     def below(value: int | None, limit: int) -> bool:
         return value is not None and value < limit
@@ -326,8 +346,8 @@ def architecture(
     if data == "tabular":
         rule = "tabular_mlp"
     elif data == "images":
-        if below(num_examples, FEW_IMAGES):
-            rule = "images_transfer"
+        if photos:
+            rule = "images_resnet" if at_least(num_examples, MANY_PHOTOS) else "images_transfer"
         elif at_least(num_examples, MANY_IMAGES):
             rule = "images_resnet"
         else:

@@ -4,7 +4,8 @@ Every loader follows the `keras.datasets` convention and returns
 `(x_train, y_train), (x_test, y_test)`, split deterministically by `seed`.
 The time-series loaders return `(dates, values)` in time order instead: cut
 them with `make_windows` and split them with `split_chronological`, never
-with a shuffle.
+with a shuffle. The text corpora (`load_text_corpus`, `load_shakespeare`)
+return `(train_text, test_text)`.
 Nothing here touches the network.
 
 Examples:
@@ -15,6 +16,7 @@ Examples:
 """
 
 from ._images import load_textures
+from ._language import load_cmudict, load_shakespeare
 from ._loaders import load_breast_cancer, load_diabetes, load_digits, load_mnist
 from ._registry import DatasetInfo, get_dataset_info, list_datasets
 from ._series import (
@@ -31,10 +33,12 @@ __all__ = [
     "get_dataset_info",
     "list_datasets",
     "load_breast_cancer",
+    "load_cmudict",
     "load_diabetes",
     "load_digits",
     "load_imdb",
     "load_mnist",
+    "load_shakespeare",
     "load_stock_prices",
     "load_text_corpus",
     "load_textures",

@@ -25,14 +25,14 @@ def _texture_images() -> tuple[np.ndarray, ...]:
     return tuple(getattr(data, name)() for name in _TEXTURE_CLASSES)
 
 
-def _patches(image: np.ndarray, rows: range, patch_size: int, stride: int) -> np.ndarray:
-    """All patch_size x patch_size patches whose top-left corner is on the stride grid."""
+def _patches(image: np.ndarray, rows: range, patch_size: int, strides: int) -> np.ndarray:
+    """All patch_size x patch_size patches whose top-left corner is on the `strides` grid."""
     width = image.shape[1]
     return np.stack(
         [
             image[y : y + patch_size, x : x + patch_size]
             for y in rows
-            for x in range(0, width - patch_size + 1, stride)
+            for x in range(0, width - patch_size + 1, strides)
         ]
     )
 
@@ -40,7 +40,7 @@ def _patches(image: np.ndarray, rows: range, patch_size: int, stride: int) -> np
 def load_textures(
     *,
     patch_size: int = 32,
-    stride: int | None = None,
+    strides: int | None = None,
     test_size: float = 0.25,
     seed: int = 0,
 ) -> Split:
@@ -51,15 +51,15 @@ def load_textures(
     patch which surface it shows. The split is **spatial**: the bottom
     `test_size` of every photograph is reserved for test patches and the rest
     for training patches, so no test pixel is ever seen in training, even
-    when training patches overlap (`stride < patch_size`). A random split of
+    when training patches overlap (`strides < patch_size`). A random split of
     overlapping patches would leak test pixels into training.
 
     Labels: 0 = brick, 1 = grass, 2 = gravel, in equal numbers.
 
     Args:
         patch_size: Side of the square patches, in pixels (8 to 128).
-        stride: Step between neighbouring training patches; by default
-            `patch_size` (no overlap). A smaller stride gives more,
+        strides: Step between neighbouring training patches; by default
+            `patch_size` (no overlap). A smaller step gives more,
             overlapping training patches. Test patches never overlap.
         test_size: Fraction of each photograph's rows (at the bottom) held
             out for testing, a float in (0, 1).
@@ -76,20 +76,21 @@ def load_textures(
             training part of the photographs is smaller than one patch.
 
     Examples:
+        >>> import numpy as np
         >>> from dlguide.datasets import load_textures
         >>> (x_train, y_train), (x_test, y_test) = load_textures()
         >>> x_train.shape, x_test.shape, x_train.dtype
         ((576, 32, 32), (192, 32, 32), dtype('uint8'))
         >>> [int(n) for n in np.bincount(y_test)]
         [64, 64, 64]
-        >>> (x_train, _), _ = load_textures(stride=16)  # overlapping training patches
+        >>> (x_train, _), _ = load_textures(strides=16)  # overlapping training patches
         >>> x_train.shape
         (2139, 32, 32)
     """
     patch_size = check_positive_int(patch_size, "patch_size")
     if not 8 <= patch_size <= 128:
         raise ValueError(f"Expected an integer from 8 to 128. Received: patch_size={patch_size}")
-    stride = patch_size if stride is None else check_positive_int(stride, "stride")
+    strides = check_positive_int(strides, "strides", allow_none=True) or patch_size
     if (
         isinstance(test_size, bool)
         or not isinstance(test_size, numbers.Real)
@@ -107,11 +108,11 @@ def load_textures(
             f"and for testing in the {height}-pixel-high photographs. "
             f"Received: test_size={test_size!r}"
         )
-    train_rows = range(0, boundary - patch_size + 1, stride)
+    train_rows = range(0, boundary - patch_size + 1, strides)
     test_rows = range(boundary, height - patch_size + 1, patch_size)
     x_train, y_train, x_test, y_test = [], [], [], []
     for label, image in enumerate(images):
-        train = _patches(image, train_rows, patch_size, stride)
+        train = _patches(image, train_rows, patch_size, strides)
         test = _patches(image, test_rows, patch_size, patch_size)
         x_train.append(train)
         y_train.append(np.full(len(train), label, dtype=np.uint8))

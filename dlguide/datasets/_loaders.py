@@ -64,6 +64,7 @@ def load_mnist(*, test_size: float | int = 0.2, seed: int = 0) -> Split:
         ValueError: If `test_size` or `seed` is out of range.
 
     Examples:
+        >>> import numpy as np
         >>> from dlguide.datasets import load_mnist
         >>> (x_train, y_train), (x_test, y_test) = load_mnist()
         >>> x_train.shape, x_train.dtype, y_train.dtype

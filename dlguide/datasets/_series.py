@@ -11,7 +11,14 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_array, check_choice, check_non_negative_int, check_positive_int
+from .._validation import (
+    check_array,
+    check_choice,
+    check_examples,
+    check_non_negative_int,
+    check_positive_int,
+    check_same_length,
+)
 from ._loaders import _package_file
 from ._split import _num_test
 
@@ -240,16 +247,10 @@ def split_chronological(
         >>> x_train.tolist(), y_test.tolist()
         ([0, 1, 2, 3, 4, 5, 6], [80, 90])
     """
-    x = np.asarray(x)
-    if x.ndim == 0:
-        raise ValueError(f"Expected an array with examples along the first axis. Received: x={x!r}")
+    x = check_examples(x, "x")
     if y is not None:
-        y = np.asarray(y)
-        if y.ndim == 0 or len(y) != len(x):
-            raise ValueError(
-                "Expected x and y with the same number of examples. "
-                f"Received: len(x)={len(x)}, len(y)={len(y) if y.ndim else 'scalar'}"
-            )
+        y = check_examples(y, "y")
+        check_same_length(x, y, "x", "y", "number of examples")
     gap = check_non_negative_int(gap, "gap")
     if len(x) - gap < 2:
         raise ValueError(

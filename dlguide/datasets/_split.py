@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_non_negative_int
+from .._validation import check_examples, check_non_negative_int, check_same_length
 
 Split = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
@@ -68,11 +68,8 @@ def split_train_test(
         >>> x_train.shape, x_test.shape, sorted(y_test.tolist())
         ((6, 2), (4, 2), [0, 0, 1, 1])
     """
-    if len(x) != len(y):
-        raise ValueError(
-            "Expected x and y with the same number of examples. "
-            f"Received: len(x)={len(x)}, len(y)={len(y)}"
-        )
+    x, y = check_examples(x, "x"), check_examples(y, "y")
+    check_same_length(x, y, "x", "y", "number of examples")
     seed = check_non_negative_int(seed, "seed")
     num_examples = len(y)
     num_test = _num_test(num_examples, test_size)

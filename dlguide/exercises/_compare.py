@@ -9,8 +9,6 @@ from typing import Any
 
 import numpy as np
 
-from ._registry import _Exercise
-
 RTOL = 1e-6
 ATOL = 1e-9
 ALLCLOSE = "`np.allclose(got, expected, rtol=1e-6, atol=1e-9)`"  # the test, as readers see it
@@ -38,7 +36,8 @@ def _call_label(name: str, params: tuple[str, ...], args: tuple[Any, ...]) -> st
     for param, arg in zip(params, args, strict=True):
         # Small hand-written arrays are shown in full, random ones by their shape.
         if isinstance(arg, np.ndarray) and (
-            arg.size > _MAX_SHOWN or not np.array_equal(arg, np.round(arg, 2))
+            arg.size > _MAX_SHOWN
+            or (arg.dtype.kind == "f" and not np.array_equal(arg, np.round(arg, 2)))
         ):
             shown.append(f"{param}.shape={arg.shape}")
         else:
@@ -82,13 +81,16 @@ def _compare_arrays(expected: Any, got: Any, what: str) -> str | None:
     )
 
 
-def _compare(exercise: _Exercise, expected: Any, got: Any) -> str | None:
-    """Return what differs between the reference's and the reader's result."""
+def _compare(outputs: tuple[str, ...], expected: Any, got: Any) -> str | None:
+    """Return what differs between the reference's and the reader's result.
+
+    `outputs` names the items when the result is a tuple (an exercise's `outputs`).
+    """
     if isinstance(expected, tuple):
-        names = ", ".join(exercise.outputs)
+        names = ", ".join(outputs)
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
             return f"expected a tuple ({names}), got {_format(got)}"
-        for name, expected_item, got_item in zip(exercise.outputs, expected, got, strict=True):
+        for name, expected_item, got_item in zip(outputs, expected, got, strict=True):
             difference = _compare_arrays(expected_item, got_item, name)
             if difference:
                 return difference

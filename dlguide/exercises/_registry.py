@@ -3,7 +3,9 @@
 An exercise is registered by decorating its reference answer with
 `_exercise(...)`. The decorator stores an `_Exercise` under the function's
 name and returns it, so the reference function is reachable only through the
-registry (and is not a public name of the package).
+registry (and is not a public name of the package). `_check` imports
+`_solutions`, which fills the registry; this module imports neither, so the
+three form no import cycle.
 """
 
 from __future__ import annotations
@@ -14,8 +16,6 @@ import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-
-from .._validation import lookup
 
 
 @dataclass(frozen=True)
@@ -118,17 +118,3 @@ def _exercise(
         return exercise
 
     return register
-
-
-def _get_exercise(name: Any) -> _Exercise:
-    """Return the exercise called `name`, or raise a Keras-style `ValueError`."""
-    from . import _solutions, _solutions_generative  # noqa: F401  (registers every exercise)
-
-    return lookup(_EXERCISES, name, "exercise")
-
-
-def _all_exercises() -> dict[str, _Exercise]:
-    """Every registered exercise, in the order of the guide's pages."""
-    from . import _solutions, _solutions_generative  # noqa: F401  (registers every exercise)
-
-    return _EXERCISES

@@ -1,4 +1,4 @@
-"""The exercises of the foundations track: cases and reference answers.
+"""The exercises of the foundations and transformer tracks: cases and reference answers.
 
 Each reference answer is registered with `@_exercise(...)`; `solution(name)`
 shows its source to the reader, so keep them short and plain. They build on
@@ -81,24 +81,24 @@ def _perceptron_update_cases() -> list[_Case]:
 
     - w: weights, shape `(num_inputs,)`; b: the bias, a float.
     - x: one example, shape `(num_inputs,)`; y: its label, 0 or 1.
-    - lr: the learning rate.
+    - learning_rate: the learning rate.
 
     The perceptron predicts `y_hat = 1` when `w . x + b > 0` and `y_hat = 0`
     otherwise (so a score of exactly 0 predicts 0). Then it moves by
-    `w <- w + lr * (y - y_hat) * x` and `b <- b + lr * (y - y_hat)`. The check
+    `w <- w + learning_rate * (y - y_hat) * x` and `b <- b + learning_rate * (y - y_hat)`. The check
     compares both outputs with the reference on 5 fixed inputs (right and wrong
     predictions, a score of exactly 0) with {ALLCLOSE}.
     """,
     hint="""Predict first with the step function (1 only when w @ x + b > 0), then
-    move w by lr * (y - y_hat) * x and b by lr * (y - y_hat): nothing moves when
+    move w by learning_rate * (y - y_hat) * x and b by learning_rate * (y - y_hat): nothing moves when
     the prediction is right.""",
     cases=_perceptron_update_cases,
     outputs=("w", "b"),
 )
-def perceptron_update(w, b, x, y, lr):
+def perceptron_update(w, b, x, y, learning_rate):
     y_hat = 1 if x @ w + b > 0 else 0
-    w = w + lr * (y - y_hat) * x
-    b = b + lr * (y - y_hat)
+    w = w + learning_rate * (y - y_hat) * x
+    b = b + learning_rate * (y - y_hat)
     return w, b
 
 
@@ -287,25 +287,25 @@ def _momentum_step_cases() -> list[_Case]:
     page="Gradient descent and optimizers",
     task=f"""
     Apply one step of gradient descent with momentum, in the form that
-    `keras.optimizers.SGD(learning_rate=lr, momentum=momentum)` uses, and
+    `keras.optimizers.SGD(learning_rate=learning_rate, momentum=momentum)` uses, and
     return the new `(w, velocity)` without changing the arrays you are given:
 
-        velocity = momentum * velocity - lr * grad
+        velocity = momentum * velocity - learning_rate * grad
         w = w + velocity
 
-    w, grad and velocity have the same shape; lr and momentum are floats (a
+    w, grad and velocity have the same shape; learning_rate and momentum are floats (a
     momentum of 0 is plain SGD). The check compares both outputs with the
     reference on 4 fixed inputs with {ALLCLOSE}.
     """,
     hint="""In Keras' form the velocity already holds the step, learning rate
-    included: first velocity = momentum * velocity - lr * grad, then
+    included: first velocity = momentum * velocity - learning_rate * grad, then
     w = w + velocity. (The form velocity = momentum * velocity + grad,
-    w = w - lr * velocity gives a different velocity.)""",
+    w = w - learning_rate * velocity gives a different velocity.)""",
     cases=_momentum_step_cases,
     outputs=("w", "velocity"),
 )
-def momentum_step(w, grad, velocity, lr, momentum):
-    velocity = momentum * velocity - lr * grad
+def momentum_step(w, grad, velocity, learning_rate, momentum):
+    velocity = momentum * velocity - learning_rate * grad
     w = w + velocity
     return w, velocity
 
@@ -401,3 +401,329 @@ def _verify_dropout(func) -> str | None:
 def inverted_dropout(x, rate, rng):
     keep = rng.random(x.shape) >= rate  # each entry is kept with probability 1 - rate
     return x * keep / (1 - rate)
+
+
+# --- Making models small and fast -----------------------------------------------
+
+
+def _quantize_int8_cases() -> list[_Case]:
+    rng = np.random.default_rng(9)
+    # Columns of very different sizes: one scale for the whole kernel would crush the small ones.
+    uneven = rng.normal(size=(6, 4)) * np.array([1.0, 0.01, 5.0, 0.2])
+    return [
+        _Case((uneven,)),
+        _Case((rng.normal(size=(3, 2)),)),
+        _Case((np.array([[0.5, -2.0], [-0.25, 1.0], [0.0, 0.5]]),)),
+    ]
+
+
+@_exercise(
+    title="int8 quantization, one scale per unit",
+    page="Making models small and fast",
+    task=f"""
+    Quantize a Dense kernel `w` of shape `(inputs, units)` to 8-bit integers
+    the way Keras's int8 scheme does, with one scale per unit (column):
+
+        scale[j] = max(|w[:, j]|) / 127
+        q = round(w / scale)            (as np.int8)
+
+    Return `(q, scale)`; `q * scale` is then close to `w`, and every entry of
+    `q` lies in [-127, 127]. The kernels have no all-zero column. The check
+    compares both outputs with the reference on 3 fixed kernels with
+    {ALLCLOSE}.
+    """,
+    hint="""Take the maximum of np.abs(w) over axis 0 (the inputs), so that
+    there is one scale per column, divide it by 127, then
+    np.round(w / scale).astype(np.int8); w / scale broadcasts over the rows.""",
+    cases=_quantize_int8_cases,
+    outputs=("q", "scale"),
+)
+def quantize_int8(w):
+    scale = np.abs(w).max(axis=0) / 127
+    q = np.round(w / scale).astype(np.int8)
+    return q, scale
+
+
+# --- Deploying a model ----------------------------------------------------------
+
+
+def _latency_percentile_cases() -> list[_Case]:
+    rng = np.random.default_rng(10)
+    return [
+        _Case((np.array([12.0, 3.0, 7.0, 5.0]), 50.0)),
+        _Case((np.array([4.0, 1.0, 3.0, 2.0, 10.0]), 90.0)),
+        _Case((rng.exponential(20.0, size=200), 99.0)),
+        _Case((np.array([5.0]), 99.0)),
+        _Case((rng.normal(50.0, 5.0, size=37), 0.0)),
+        _Case((rng.normal(50.0, 5.0, size=37), 100.0)),
+    ]
+
+
+@_exercise(
+    title="A latency percentile by hand",
+    page="Deploying a model",
+    task=f"""
+    Return the `q`-th percentile (0 <= q <= 100) of the request latencies
+    `latencies` (a 1-D array, in any order), as NumPy's default
+    `np.percentile` computes it, but without calling it: sort the values,
+    find the position
+
+        position = (n - 1) * q / 100
+
+    in the sorted array (counting from 0), and interpolate linearly between
+    the two values around it when the position falls between them. The
+    check compares your result with the reference on 6 fixed inputs with
+    {ALLCLOSE}.
+    """,
+    hint="""Sort first (np.sort). With lower = floor(position) and
+    upper = min(lower + 1, n - 1), the answer is
+    sorted[lower] + (position - lower) * (sorted[upper] - sorted[lower]).""",
+    cases=_latency_percentile_cases,
+)
+def latency_percentile(latencies, q):
+    ordered = np.sort(latencies)
+    position = (len(ordered) - 1) * q / 100
+    lower = int(np.floor(position))
+    upper = min(lower + 1, len(ordered) - 1)
+    return ordered[lower] + (position - lower) * (ordered[upper] - ordered[lower])
+
+
+# --- Training on many devices ---------------------------------------------------
+
+
+def _data_parallel_grad_cases() -> list[_Case]:
+    rng = np.random.default_rng(11)
+    cases = []
+    for n, d, devices in [(8, 3, 2), (12, 2, 4), (6, 4, 1), (64, 5, 8)]:
+        X = rng.normal(size=(n, d))
+        cases.append(_Case((X, rng.normal(size=n), rng.normal(size=d), devices)))
+    return cases
+
+
+@_exercise(
+    title="The gradient of data parallelism",
+    page="Training on many devices",
+    task=f"""
+    Simulate one step of data parallelism for linear regression with the
+    mean squared error `mean((X @ w - y) ** 2)`. Split the batch `X`, `y`
+    into `num_devices` equal consecutive shards (the batch size is a multiple
+    of `num_devices`), compute on each "device" the gradient of the loss of
+    its own shard with respect to `w` (m is the shard size),
+
+        grad = 2 / m * X_shard.T @ (X_shard @ w - y_shard)
+
+    and combine them as an all-reduce does for data parallelism. Return the
+    combined gradient: it must equal the gradient of the whole batch. The
+    check compares it with the reference on 4 fixed batches with {ALLCLOSE}.
+    """,
+    hint="""Each shard's gradient is a mean over its own m examples, so the
+    whole batch's gradient is the average of the shard gradients (their sum
+    divided by num_devices), not their sum.""",
+    cases=_data_parallel_grad_cases,
+)
+def data_parallel_grad(X, y, w, num_devices):
+    gradients = []
+    for X_shard, y_shard in zip(np.split(X, num_devices), np.split(y, num_devices), strict=True):
+        m = len(X_shard)
+        gradients.append(2 / m * X_shard.T @ (X_shard @ w - y_shard))
+    return np.mean(gradients, axis=0)
+
+
+# --- Attention ------------------------------------------------------------------
+
+
+def _attention_pooling_cases() -> list[_Case]:
+    rng = np.random.default_rng(11)
+    return [
+        _Case((np.array([1.0, 0.0]), np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([[1.0], [3.0]]))),
+        _Case((rng.normal(size=4), rng.normal(size=(6, 4)), rng.normal(size=(6, 3)))),
+        # One key far ahead: its weight is 1 and the scores are large (no overflow).
+        _Case((np.array([30.0, 30.0]), np.array([[10.0, 10.0], [0.0, 0.0]]), np.eye(2))),
+    ]
+
+
+@_exercise(
+    title="Attention pooling for one query",
+    page="Attention",
+    task=f"""
+    Compute scaled dot-product attention for a single query: score every key
+    by its dot product with the query divided by `sqrt(d)`, turn the scores
+    into weights with a softmax, and return the weighted average of the
+    values.
+
+    - query: shape `(d,)`.
+    - keys: shape `(num_keys, d)`, one key per row.
+    - values: shape `(num_keys, d_v)`, one value per row.
+
+    Return an array of shape `(d_v,)`. The check compares your output with the
+    reference on 3 fixed inputs, one with very large scores, with {ALLCLOSE}.
+    """,
+    hint="""scores = keys @ query / sqrt(d); subtract scores.max() before exp so
+    that large scores do not overflow; weights = exp(scores) / sum; return
+    weights @ values.""",
+    cases=_attention_pooling_cases,
+)
+def attention_pooling(query, keys, values):
+    scores = keys @ query / np.sqrt(len(query))
+    weights = np.exp(scores - scores.max())
+    weights = weights / weights.sum()
+    return weights @ values
+
+
+# --- Self-attention and multi-head attention --------------------------------------
+
+
+def _causal_attention_cases() -> list[_Case]:
+    rng = np.random.default_rng(12)
+    return [
+        _Case((np.eye(3), np.eye(3), np.arange(9.0).reshape(3, 3))),
+        _Case((rng.normal(size=(5, 4)), rng.normal(size=(5, 4)), rng.normal(size=(5, 2)))),
+        _Case((rng.normal(size=(1, 2)), rng.normal(size=(1, 2)), rng.normal(size=(1, 2)))),
+    ]
+
+
+@_exercise(
+    title="Causal self-attention",
+    page="Self-attention and multi-head attention",
+    task=f"""
+    Compute scaled dot-product attention with a causal mask, as a decoder
+    does: position i may attend to positions 0 to i only, never to a later
+    one.
+
+    - Q, K: shape `(num_steps, d)`; V: shape `(num_steps, d_v)`.
+
+    Return the output, shape `(num_steps, d_v)`. The check compares your
+    output with the reference on 3 fixed inputs (one of a single step) with
+    {ALLCLOSE}.
+    """,
+    hint="""Compute scores = Q @ K.T / sqrt(d), then set the entries above the
+    diagonal (np.triu(..., k=1)) to a very large negative number, or -inf,
+    BEFORE the softmax over each row; masking after the softmax leaves rows
+    that do not sum to 1.""",
+    cases=_causal_attention_cases,
+)
+def causal_attention(Q, K, V):
+    scores = Q @ K.T / np.sqrt(Q.shape[1])
+    future = np.triu(np.ones(scores.shape, dtype=bool), k=1)
+    scores = np.where(future, -np.inf, scores)
+    weights = np.exp(scores - scores.max(axis=1, keepdims=True))
+    weights = weights / weights.sum(axis=1, keepdims=True)
+    return weights @ V
+
+
+# --- Positional encoding -------------------------------------------------------
+
+
+def _position_encoding_cases() -> list[_Case]:
+    return [_Case((4, 6)), _Case((50, 16)), _Case((1, 2)), _Case((3, 8))]
+
+
+@_exercise(
+    title="Sinusoidal positional encoding",
+    page="Positional encoding",
+    task=f"""
+    Return the positional encoding of Vaswani et al. (2017), an array P of
+    shape `(num_steps, num_hiddens)` (num_hiddens is even) with, for position
+    pos and i = 0, 1, ..., num_hiddens / 2 - 1:
+
+        P[pos, 2 * i] = sin(pos / 10000 ** (2 * i / num_hiddens))
+        P[pos, 2 * i + 1] = cos(pos / 10000 ** (2 * i / num_hiddens))
+
+    The check compares your output with the reference on 4 sizes with
+    {ALLCLOSE}.
+    """,
+    hint="""Build the angles as an outer product: positions np.arange(num_steps)[:, None]
+    times frequencies 10000 ** (-np.arange(0, num_hiddens, 2) / num_hiddens);
+    put their sines in the even columns P[:, 0::2] and cosines in the odd
+    columns P[:, 1::2]. The exponent uses 2 * i, the even column index.""",
+    cases=_position_encoding_cases,
+)
+def position_encoding(num_steps, num_hiddens):
+    angles = np.arange(num_steps)[:, None] / 10000 ** (np.arange(0, num_hiddens, 2) / num_hiddens)
+    P = np.zeros((num_steps, num_hiddens))
+    P[:, 0::2] = np.sin(angles)
+    P[:, 1::2] = np.cos(angles)
+    return P
+
+
+# --- The transformer block -----------------------------------------------------
+
+
+def _layer_norm_cases() -> list[_Case]:
+    rng = np.random.default_rng(13)
+    return [
+        _Case((np.array([[1.0, 2.0, 3.0]]), np.ones(3), np.zeros(3))),
+        _Case((rng.normal(3.0, 2.0, size=(4, 6)), rng.normal(size=6), rng.normal(size=6))),
+        _Case((rng.normal(size=(2, 3, 5)), rng.normal(size=5), rng.normal(size=5))),
+        # A constant vector: variance 0, epsilon keeps the division finite.
+        _Case((np.full((1, 4), 7.0), np.ones(4), np.full(4, 0.5))),
+    ]
+
+
+@_exercise(
+    title="Layer normalisation",
+    page="The transformer block",
+    task=f"""
+    Normalise every vector of X over its last axis, as
+    `keras.layers.LayerNormalization()` does: subtract the vector's mean,
+    divide by `sqrt(variance + 1e-3)`, then multiply by gamma and add beta.
+
+    - X: shape `(..., num_hiddens)`, any number of leading axes.
+    - gamma, beta: shape `(num_hiddens,)`.
+
+    Return an array of the shape of X. The check compares your output with
+    the reference on 4 fixed inputs, one of them constant (variance 0), with
+    {ALLCLOSE}.
+    """,
+    hint="""Take mean and var over axis=-1 with keepdims=True (not over the
+    batch, which is batch normalisation), use the population variance
+    (X.var, not ddof=1) and epsilon 1e-3 inside the square root.""",
+    cases=_layer_norm_cases,
+)
+def layer_norm(X, gamma, beta):
+    mean = X.mean(axis=-1, keepdims=True)
+    var = X.var(axis=-1, keepdims=True)
+    return (X - mean) / np.sqrt(var + 1e-3) * gamma + beta
+
+
+# --- BERT and GPT --------------------------------------------------------------
+
+
+def _mlm_inputs_cases() -> list[_Case]:
+    rng = np.random.default_rng(14)
+    ids = rng.integers(2, 50, size=(3, 8))
+    chosen = rng.random((3, 8)) < 0.15
+    return [
+        _Case((np.array([[5, 6, 7, 8]]), np.array([[False, True, False, False]]), 1)),
+        _Case((ids, chosen, 1)),
+        _Case((np.array([[9, 9]]), np.array([[False, False]]), 3)),
+    ]
+
+
+@_exercise(
+    title="Inputs for masked language modelling",
+    page="BERT and GPT",
+    task=f"""
+    Prepare one batch for masked language modelling, the pretraining task of
+    BERT: the model sees the text with some tokens hidden, and its loss counts
+    only the hidden positions. Return `(inputs, sample_weight)`:
+
+    - inputs: a copy of ids where every chosen position holds mask_id;
+    - sample_weight: a float array of the shape of ids, 1.0 at the chosen
+      positions and 0.0 elsewhere.
+
+    ids is an integer array `(batch, steps)`, chosen a boolean array of the
+    same shape, mask_id an int. (The targets are the original ids.) The
+    check compares both outputs with the reference on 3 fixed inputs with
+    {ALLCLOSE}.
+    """,
+    hint="""inputs = np.where(chosen, mask_id, ids) leaves ids alone (ids[chosen] =
+    mask_id would change the caller's targets too); sample_weight =
+    chosen.astype(float), so the other positions add nothing to the loss.""",
+    cases=_mlm_inputs_cases,
+    outputs=("inputs", "sample_weight"),
+)
+def mlm_inputs(ids, chosen, mask_id):
+    inputs = np.where(chosen, mask_id, ids)
+    sample_weight = chosen.astype(float)
+    return inputs, sample_weight

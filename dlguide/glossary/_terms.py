@@ -1,30 +1,62 @@
-"""The glossary: loading `terms.toml`, looking terms up, and the forms the site underlines.
+"""The glossary: loading `terms.toml` and looking terms up.
 
 `terms.toml` is the one source of truth. The Glossary page, the hover tooltips on
-every page of the site (see `docs/overrides/hooks/glossary.py`), `lookup` and
-`dlguide explain` all read it through this module.
+every page of the site, `lookup` and `dlguide explain` all read it through this
+module. What only the site needs (which spellings of a term the prose uses, the
+tooltips, the Glossary page) lives with the site, in `docs/overrides/hooks/glossary.py`.
 """
 
 from __future__ import annotations
 
 import difflib
 import functools
+import os
 import re
-import sys
+import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+# Set to the address of another copy of the site (a mirror, a local `mkdocs serve`) to make
+# `Term.url` and `dlguide explain` link there instead of the package's Documentation URL.
+SITE_URL_VARIABLE = "DLGUIDE_SITE_URL"
 
-SITE_URL = "https://dlguide.github.io/dlguide/"
 
-_FIELDS = {"name", "short", "long", "related", "aliases", "lookup_only", "abbreviation", "page"}
+def _documentation_url() -> str:
+    """The `Documentation` URL of the installed package's metadata (pyproject's [project.urls])."""
+    from importlib.metadata import PackageNotFoundError, metadata
+
+    try:
+        urls = metadata("dlguide").get_all("Project-URL") or []
+    except PackageNotFoundError:  # pragma: no cover - dlguide run from a bare source tree
+        return ""
+    for entry in urls:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() == "documentation":
+            return url.strip()
+    return ""
+
+
+def _site_url() -> str:
+    """The address of the guide's site, ending in "/": `$DLGUIDE_SITE_URL`, else the
+    `Documentation` URL of the package's metadata; "" if neither is known."""
+    url = os.environ.get(SITE_URL_VARIABLE, "").strip() or _documentation_url()
+    return url if not url or url.endswith("/") else url + "/"
+
+
+_FIELDS = {
+    "name",
+    "short",
+    "long",
+    "related",
+    "aliases",
+    "lookup_only",
+    "abbreviation",
+    "page",
+    "tooltip",
+}
 
 
 @dataclass(frozen=True)
@@ -42,6 +74,10 @@ class Term:
             with an optional `#anchor`, e.g. `"foundations/training-practice.md#dropout"`.
         lookup_only: More names `lookup` accepts but the site does not underline
             (words too common in prose, such as "loss").
+        tooltip: Whether the site underlines the term, with its definition as a
+            tooltip, where a page first mentions it. `False` for basic words a
+            newcomer already knows ("model", "training"): they keep their entry
+            on the Glossary page and in `lookup` without the underline.
 
     Examples:
         >>> from dlguide import glossary
@@ -62,6 +98,7 @@ class Term:
     abbreviation: str | None = None
     page: str = ""
     lookup_only: tuple[str, ...] = ()
+    tooltip: bool = True
 
     @property
     def anchor(self) -> str:
@@ -70,11 +107,15 @@ class Term:
 
     @property
     def url(self) -> str:
-        """The address of the page that demonstrates the term on the published site."""
+        """The address of the page that demonstrates the term on the guide's site.
+
+        The site's address is `$DLGUIDE_SITE_URL` if set, else the `Documentation`
+        URL of the installed package (see `_site_url`).
+        """
         path, _, anchor = self.page.partition("#")
         path = re.sub(r"(?:index)?\.(?:md|py)$", "", path)
         path = f"{path}/" if path and not path.endswith("/") else path
-        return SITE_URL + path + (f"#{anchor}" if anchor else "")
+        return _site_url() + path + (f"#{anchor}" if anchor else "")
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -181,6 +222,8 @@ def _parse(text: str, source: str = "terms.toml") -> tuple[Term, ...]:
         missing = {"name", "short", "long", "page"} - set(entry)
         if missing:
             raise ValueError(f"{where}: missing fields {sorted(missing)}")
+        if not isinstance(entry.get("tooltip", True), bool):
+            raise ValueError(f"{where}: tooltip must be true or false")
         result.append(
             Term(
                 name=entry["name"],
@@ -191,6 +234,7 @@ def _parse(text: str, source: str = "terms.toml") -> tuple[Term, ...]:
                 abbreviation=entry.get("abbreviation") or None,
                 page=entry["page"],
                 lookup_only=tuple(entry.get("lookup_only", ())),
+                tooltip=entry.get("tooltip", True),
             )
         )
     return tuple(sorted(result, key=lambda t: (_normalise(t.name), t.name)))
@@ -294,79 +338,3 @@ def _suggest(term: Any, index: Mapping[str, Term]) -> str:
         else (f"{names[0]!r}, {names[1]!r} or {names[2]!r}")
     )
     return f"Did you mean {options}?"
-
-
-# ------------------------------------------------------------------------- for the site
-
-
-def _is_cased(word: str) -> bool:
-    """True for words whose case is part of them: "CNN", "ReLU", "AdamW", "TensorFlow"."""
-    return any(c.isupper() for c in word[1:])
-
-
-def _spellings(form: str) -> set[str]:
-    """The form with British and American spellings of "-ise"/"-isation"."""
-    us = re.sub(r"(?<=[a-z])is(ation|ations|e|es|ed|ing|er|ers)\b", r"iz\1", form)
-    uk = re.sub(r"(?<=[a-z])iz(ation|ations|e|es|ed|ing|er|ers)\b", r"is\1", form)
-    return {form, us, uk}
-
-
-def _surface_forms(form: str) -> set[str]:
-    """How prose writes a form: with its first letter in either case, singular and plural.
-
-    Words such as "CNN" or "ReLU" keep their case; "Batch normalisation" is also
-    found as "batch normalisation", "batch normalizations" and so on.
-    """
-    first, _, _ = form.partition(" ")
-    bases = (
-        {form}
-        if _is_cased(first)
-        else {form, form[0].lower() + form[1:], form[0].upper() + form[1:]}
-    )
-    out = set()
-    for base in bases:
-        for spelt in _spellings(base):
-            head, sep, last = spelt.rpartition(" ")
-            plurals = {last + "s"} if _is_cased(last) else _plurals(last)
-            out |= {spelt} | {head + sep + plural for plural in plurals}
-    return out
-
-
-def _tooltips(all_terms: Iterable[Term] | None = None) -> dict[str, str]:
-    """Map every way the prose writes a glossary term to its tooltip text.
-
-    The keys are exact, case-sensitive phrases (Python-Markdown's `abbr`
-    extension matches them as whole words); the values read "Name: short".
-    """
-    result: dict[str, str] = {}
-    owner: dict[str, str] = {}
-    for term in terms() if all_terms is None else all_terms:
-        title = f"{term.name}: {term.short}"
-        for form in term.names:
-            for surface in _surface_forms(form):
-                if owner.setdefault(surface, term.name) != term.name:
-                    raise ValueError(
-                        f"The tooltip form {surface!r} belongs to both "
-                        f"{owner[surface]!r} and {term.name!r}"
-                    )
-                result[surface] = title
-    return result
-
-
-def _mentions(text: str, all_terms: Iterable[Term] | None = None) -> list[Term]:
-    """The terms whose name, alias, abbreviation or lookup name occurs in `text`, as words."""
-    all_terms = terms() if all_terms is None else list(all_terms)
-    words = _normalise(text).split()
-    variants = [_singulars(w) | {w} for w in words]
-    found = []
-    for term in all_terms:
-        for form in (*term.names, *term.lookup_only):
-            target = _normalise(form).split()
-            n = len(target)
-            if n and any(
-                all(target[j] in variants[i + j] for j in range(n))
-                for i in range(len(words) - n + 1)
-            ):
-                found.append(term)
-                break
-    return found

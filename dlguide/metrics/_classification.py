@@ -6,8 +6,13 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_choice
-from ._checks import _label_list, _label_pair, _label_text, _zero_division
+from .._validation import (
+    check_choice,
+    check_label_list,
+    check_label_pair,
+    check_zero_division,
+    label_text,
+)
 
 _AVERAGES = ("binary", "micro", "macro", "weighted", None)
 
@@ -39,7 +44,7 @@ def accuracy_score(y_true: Any, y_pred: Any) -> float:
         ...
         ValueError: Expected class labels, not scores or probabilities. Threshold them first, e.g. `(probabilities > 0.5).astype(int)`. Received: y_pred with non-integer values such as 0.1
     """
-    y_true, y_pred, _ = _label_pair(y_true, y_pred)
+    y_true, y_pred, _ = check_label_pair(y_true, y_pred)
     return float(np.mean(y_true == y_pred))
 
 
@@ -99,16 +104,16 @@ def confusion_matrix(
         >>> confusion_matrix(y_true, y_pred, normalize="true").diagonal().round(2)
         array([0.67, 0.5 , 1.  ])
     """
-    y_true, y_pred, present = _label_pair(y_true, y_pred)
+    y_true, y_pred, present = check_label_pair(y_true, y_pred)
     check_choice(normalize, "normalize", (None, "true", "pred", "all"))
     if labels is None:
         labels = present
     else:
-        labels = _label_list(labels, "labels")
+        labels = check_label_list(labels, "labels")
         if not np.isin(labels, y_true).any():
             raise ValueError(
                 "Expected labels to name at least one class that occurs in y_true "
-                f"({_label_text(np.unique(y_true))}). Received: labels={labels.tolist()!r}"
+                f"({label_text(np.unique(y_true))}). Received: labels={labels.tolist()!r}"
             )
     counts = _confusion_counts(y_true, y_pred, labels)
     if normalize is None:
@@ -155,26 +160,26 @@ def _precision_recall_f1(
     labels: Any = None,
 ) -> tuple[Any, Any, Any, np.ndarray]:
     """Precision, recall, F1 and support, per class (`average=None`) or averaged."""
-    y_true, y_pred, present = _label_pair(y_true, y_pred)
+    y_true, y_pred, present = check_label_pair(y_true, y_pred)
     check_choice(average, "average", _AVERAGES)
-    zero_value = _zero_division(zero_division)
+    zero_value = check_zero_division(zero_division)
     if average == "binary":
         if len(present) > 2:
             raise ValueError(
                 f"Expected at most two classes for average='binary', but y_true and y_pred "
-                f"hold {len(present)} ({_label_text(present)}); choose average='macro', "
+                f"hold {len(present)} ({label_text(present)}); choose average='macro', "
                 "'micro' or 'weighted'. Received: average='binary'"
             )
         if pos_label not in present.tolist() and len(present) == 2:
             raise ValueError(
-                f"Expected pos_label to be one of the labels ({_label_text(present)}). "
+                f"Expected pos_label to be one of the labels ({label_text(present)}). "
                 f"Received: pos_label={pos_label!r}"
             )
         labels = np.asarray([pos_label])
     elif labels is None:
         labels = present
     else:
-        labels = _label_list(labels, "labels")
+        labels = check_label_list(labels, "labels")
 
     tp = np.array([np.sum((y_true == c) & (y_pred == c)) for c in labels.tolist()])
     pred_sum = np.array([np.sum(y_pred == c) for c in labels.tolist()])

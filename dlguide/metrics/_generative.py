@@ -258,10 +258,10 @@ class ClassifierFeatures:
 
         classes = int(y.max()) + 1
         self._image_shape = x.shape[1:]
-        # `dlguide.cnn(input_shape, classes, ...)`: conv blocks, dense_1 (the features), output.
+        # `dlguide.cnn(input_shape, classes=...)`: conv blocks, dense_1 (the features), output.
         self.model = cnn(
             self._image_shape,
-            classes,
+            classes=classes,
             filters=self.filters,
             dense_units=(self.units,),
             name="classifier_features",

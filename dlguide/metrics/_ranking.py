@@ -6,8 +6,15 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_bool, check_choice
-from ._checks import _label_text, _labels, _same_length, _scores, _values
+from .._validation import (
+    check_bool,
+    check_choice,
+    check_labels,
+    check_same_length,
+    check_scores,
+    check_values,
+    label_text,
+)
 
 
 def _binary_targets(y_true: np.ndarray, pos_label: Any) -> np.ndarray:
@@ -19,14 +26,14 @@ def _binary_targets(y_true: np.ndarray, pos_label: Any) -> np.ndarray:
         if not numeric or not (values <= {0, 1} or values <= {-1, 1}):
             raise ValueError(
                 "Expected y_true to hold the labels 0 and 1 (or -1 and 1), or a pos_label "
-                f"naming the positive class. Received: y_true with labels {_label_text(classes)}"
+                f"naming the positive class. Received: y_true with labels {label_text(classes)}"
             )
         pos_label = 1
     positive = y_true == pos_label
     if positive.all() or not positive.any():
         raise ValueError(
             "Expected y_true to hold both positive and negative samples: a ROC curve is "
-            f"undefined for one class. Received: y_true with labels {_label_text(classes)} "
+            f"undefined for one class. Received: y_true with labels {label_text(classes)} "
             f"and pos_label={pos_label!r}"
         )
     return positive.astype(np.float64)
@@ -96,9 +103,9 @@ def roc_curve(
         >>> thresholds
         array([ inf, 0.8 , 0.4 , 0.35, 0.1 ])
     """
-    y_true = _labels(y_true, "y_true")
-    scores = _scores(scores, "scores")
-    _same_length(y_true, scores, "y_true", "scores")
+    y_true = check_labels(y_true, "y_true")
+    scores = check_scores(scores, "scores")
+    check_same_length(y_true, scores, "y_true", "scores")
     check_bool(drop_intermediate, "drop_intermediate")
     return _curve(_binary_targets(y_true, pos_label), scores, drop_intermediate)
 
@@ -155,22 +162,22 @@ def roc_auc_score(y_true: Any, scores: Any, *, average: str | None = "macro") ->
         >>> roc_auc_score(y_true, proba, average=None)
         array([1.        , 0.66666667, 0.875     ])
     """
-    y_true = _labels(y_true, "y_true")
+    y_true = check_labels(y_true, "y_true")
     check_choice(average, "average", ("macro", "weighted", "micro", None))
     expected = (
         "Expected scores of shape (n,) or (n, 1) for two classes, or (n, num_classes) for more."
     )
-    raw = _values(scores, "scores", expected)
+    raw = check_values(scores, "scores", expected)
     if raw.ndim == 2 and raw.shape[1] == 1:
         raw = raw[:, 0]
     if raw.ndim not in (1, 2):
         raise ValueError(f"{expected} Received: scores.shape={raw.shape}")
-    _same_length(y_true, raw, "y_true", "scores")
+    check_same_length(y_true, raw, "y_true", "scores")
     classes = np.unique(y_true)
     if len(classes) < 2:
         raise ValueError(
             "Expected y_true to hold at least two classes: ROC-AUC is undefined for one. "
-            f"Received: y_true with labels {_label_text(classes)}"
+            f"Received: y_true with labels {label_text(classes)}"
         )
     if raw.ndim == 1:
         if len(classes) > 2:
@@ -182,7 +189,7 @@ def roc_auc_score(y_true: Any, scores: Any, *, average: str | None = "macro") ->
     if raw.shape[1] != len(classes) or len(classes) == 2:
         hint = "Pass the scores of the positive class, e.g. `proba[:, 1]`. "
         raise ValueError(
-            f"{expected} y_true holds {len(classes)} classes ({_label_text(classes)}). "
+            f"{expected} y_true holds {len(classes)} classes ({label_text(classes)}). "
             f"{hint if len(classes) == 2 else ''}Received: scores.shape={raw.shape}"
         )
     onehot = (y_true[:, None] == classes[None, :]).astype(np.float64)

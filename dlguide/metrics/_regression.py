@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import _same_length, _values
+from .._validation import check_same_length, check_samples, check_values
 
 
 def _targets(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -14,16 +14,15 @@ def _targets(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
     expected = "Expected a 1-D or 2-D array of finite numbers (one row per sample)."
     arrays = []
     for value, name in ((y_true, "y_true"), (y_pred, "y_pred")):
-        array = _values(value, name, expected)
+        array = check_values(value, name, expected)
         if array.ndim == 1:
             array = array[:, None]
         if array.ndim != 2:
             raise ValueError(f"{expected} Received: {name}.shape={array.shape}")
-        if array.shape[0] == 0:
-            raise ValueError(f"Expected at least one sample. Received: {name} with 0 entries")
+        check_samples(array, name)
         arrays.append(array)
     y_true, y_pred = arrays
-    _same_length(y_true, y_pred, "y_true", "y_pred")
+    check_same_length(y_true, y_pred, "y_true", "y_pred")
     if y_true.shape[1] != y_pred.shape[1]:
         raise ValueError(
             "Expected y_true and y_pred to have the same number of outputs (columns). "

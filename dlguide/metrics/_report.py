@@ -7,8 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_non_negative_int
-from ._checks import _label_list, _label_pair
+from .._validation import check_label_list, check_label_pair, check_non_negative_int
 from ._classification import _precision_recall_f1
 
 _HEADERS = ("precision", "recall", "f1-score", "support")
@@ -23,8 +22,8 @@ class ClassificationReport:
     the same dict as its `output_dict=True`.
 
     Attributes:
-        classes: The class names, one per row.
-        precision: Per-class precision, an array in the order of `classes`.
+        class_names: The class names, one per row.
+        precision: Per-class precision, an array in the order of `class_names`.
         recall: Per-class recall.
         f1: Per-class F1 score.
         support: Number of true samples of each class.
@@ -36,7 +35,7 @@ class ClassificationReport:
     Examples:
         >>> from dlguide.metrics import classification_report
         >>> report = classification_report([0, 1, 1, 0], [0, 1, 0, 0])
-        >>> report.classes, report.support
+        >>> report.class_names, report.support
         (('0', '1'), array([2, 2]))
         >>> report.accuracy
         0.75
@@ -44,7 +43,7 @@ class ClassificationReport:
         0.733
     """
 
-    classes: tuple[str, ...]
+    class_names: tuple[str, ...]
     precision: np.ndarray
     recall: np.ndarray
     f1: np.ndarray
@@ -64,7 +63,7 @@ class ClassificationReport:
         result: dict[str, Any] = {
             name: dict(zip(_HEADERS, (float(p), float(r), float(f), float(s)), strict=True))
             for name, p, r, f, s in zip(
-                self.classes, self.precision, self.recall, self.f1, self.support, strict=True
+                self.class_names, self.precision, self.recall, self.f1, self.support, strict=True
             )
         }
         for heading, (p, r, f) in self.averages.items():
@@ -75,11 +74,11 @@ class ClassificationReport:
 
     def __str__(self) -> str:
         digits = self.digits
-        width = max(*(len(name) for name in self.classes), len("weighted avg"), digits)
+        width = max(*(len(name) for name in self.class_names), len("weighted avg"), digits)
         text = f"{'':>{width}} " + "".join(f" {h:>9}" for h in _HEADERS) + "\n\n"
         row = "{:>{width}} " + " {:>9.{digits}f}" * 3 + " {:>9}\n"
         for name, p, r, f, s in zip(
-            self.classes, self.precision, self.recall, self.f1, self.support, strict=True
+            self.class_names, self.precision, self.recall, self.f1, self.support, strict=True
         ):
             text += row.format(name, p, r, f, s, width=width, digits=digits)
         text += "\n"
@@ -92,7 +91,7 @@ class ClassificationReport:
         return text
 
     def __repr__(self) -> str:
-        return f"ClassificationReport(classes={self.classes!r}, accuracy={self.accuracy!r})"
+        return f"ClassificationReport(class_names={self.class_names!r}, accuracy={self.accuracy!r})"
 
 
 def classification_report(
@@ -100,7 +99,7 @@ def classification_report(
     y_pred: Any,
     *,
     labels: Any = None,
-    target_names: Any = None,
+    class_names: Any = None,
     digits: int = 2,
     zero_division: float = 0.0,
 ) -> ClassificationReport:
@@ -117,7 +116,7 @@ def classification_report(
         labels: The classes to report, in order. By default the sorted labels
             that occur in `y_true` or `y_pred`. If some are left out, the
             "accuracy" row becomes a "micro avg" row over the listed classes.
-        target_names: Display names for the classes, one per label (e.g.
+        class_names: Display names for the classes, one per label (e.g.
             `["malignant", "benign"]`). By default the labels as text.
         digits: Decimal places when printed.
         zero_division: The value of a 0/0 ratio: `0.0` (default), `1.0` or
@@ -130,14 +129,14 @@ def classification_report(
 
     Raises:
         ValueError: If the labels are invalid (see `accuracy_score`), if
-            `target_names` does not give one name per class, if `digits` is not
+            `class_names` does not give one name per class, if `digits` is not
             a non-negative integer, or if `zero_division` is not an option.
 
     Examples:
         >>> from dlguide.metrics import classification_report
         >>> y_true = [0, 0, 0, 1, 1, 2]
         >>> y_pred = [0, 0, 1, 1, 1, 1]
-        >>> print(classification_report(y_true, y_pred, target_names=["ant", "bee", "cat"]))
+        >>> print(classification_report(y_true, y_pred, class_names=["ant", "bee", "cat"]))
                       precision    recall  f1-score   support
         <BLANKLINE>
                  ant       1.00      0.67      0.80         3
@@ -149,20 +148,20 @@ def classification_report(
         weighted avg       0.67      0.67      0.62         6
         <BLANKLINE>
     """
-    y_true, y_pred, present = _label_pair(y_true, y_pred)
+    y_true, y_pred, present = check_label_pair(y_true, y_pred)
     digits = check_non_negative_int(digits, "digits")
     if labels is None:
         labels, labels_given = present, False
     else:
-        labels, labels_given = _label_list(labels, "labels"), True
-    if target_names is None:
+        labels, labels_given = check_label_list(labels, "labels"), True
+    if class_names is None:
         names = tuple(str(label) for label in labels.tolist())
     else:
-        names = tuple(str(name) for name in target_names)
+        names = tuple(str(name) for name in class_names)
         if len(names) != len(labels):
             raise ValueError(
                 f"Expected one name per class ({len(labels)}). "
-                f"Received: target_names={list(target_names)!r}"
+                f"Received: class_names={list(class_names)!r}"
             )
     args = {"labels": labels, "pos_label": None, "zero_division": zero_division}
     precision, recall, f1, support = _precision_recall_f1(y_true, y_pred, average=None, **args)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import keras
 
-from .._validation import _is_int, check_choice, check_non_empty_str, check_rate
+from .._validation import check_choice, check_non_empty_str, check_rate, check_seed
 
 _FLIPS = (None, "horizontal", "vertical", "horizontal_and_vertical")
 _FILL_MODES = ("reflect", "wrap", "constant", "nearest")
@@ -74,8 +74,7 @@ def augmentation(
     zoom = check_rate(zoom, "zoom")
     translation = check_rate(translation, "translation")
     fill_mode = check_choice(fill_mode, "fill_mode", _FILL_MODES)
-    if seed is not None and (not _is_int(seed) or seed < 0):
-        raise ValueError(f"Expected a non-negative integer or None. Received: seed={seed!r}")
+    seed = check_seed(seed)
     name = check_non_empty_str(name, "name")
 
     def next_seed() -> int | None:

@@ -17,6 +17,7 @@ import numpy as np
 from keras import ops
 
 from .._validation import (
+    check_activation,
     check_array,
     check_choice,
     check_int_sequence,
@@ -27,7 +28,6 @@ from .._validation import (
     check_positive_int,
     check_shape,
 )
-from ._mlp import _check_activation
 
 _KINDS = ("dense", "conv")
 
@@ -132,7 +132,7 @@ def _check_common(
     shape = _check_input_shape(input_shape, kind, filters)
     latent_dim = check_positive_int(latent_dim, "latent_dim")
     units = check_int_sequence(units, "units")
-    _check_activation(activation, "activation", allow_none=False)
+    check_activation(activation, "activation", allow_none=False)
     name = check_non_empty_str(name, "name")
     return shape, latent_dim, kind, units, filters, name
 

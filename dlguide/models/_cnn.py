@@ -2,52 +2,27 @@
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 
 import keras
 
+from .._shapes import output_length
 from .._validation import (
+    check_activation,
     check_bool,
     check_choice,
+    check_head,
+    check_image_shape,
     check_int_pair,
     check_int_sequence,
     check_non_empty_str,
-    check_positive_int,
+    check_positive_float,
     check_rate,
-    check_shape,
 )
-from ..scratch._conv import _output_length
-from ._mlp import _check_activation
 
 _POOLINGS = ("max", "average", None)
 _HEADS = ("flatten", "global_average")
 _PADDINGS = ("valid", "same")
-
-
-def _check_image_shape(input_shape: object) -> tuple[int, int, int]:
-    """Return `(H, W, C)` from `(H, W)` or `(H, W, C)`."""
-    shape = check_shape(input_shape, "input_shape")
-    if len(shape) not in (2, 3):
-        raise ValueError(
-            "Expected an image shape (height, width) or (height, width, channels). "
-            f"Received: input_shape={input_shape!r}"
-        )
-    return shape if len(shape) == 3 else (*shape, 1)
-
-
-def _check_rescale(rescale: object) -> float | None:
-    if rescale is None:
-        return None
-    if (
-        not isinstance(rescale, numbers.Real)
-        or isinstance(rescale, bool)
-        or not 0 < rescale < float("inf")
-    ):
-        raise ValueError(
-            f"Expected a positive float such as 1/255, or None. Received: rescale={rescale!r}"
-        )
-    return float(rescale)
 
 
 def _image_input(
@@ -63,14 +38,8 @@ def _image_input(
     return inputs, x
 
 
-def _classifier(num_classes: int) -> keras.layers.Dense:
-    activation = "sigmoid" if num_classes == 1 else "softmax"
-    return keras.layers.Dense(num_classes, activation=activation, name="output")
-
-
 def cnn(
     input_shape: Sequence[int],
-    num_classes: int,
     *,
     filters: int | Sequence[int] = (32, 64),
     kernel_size: int | tuple[int, int] = 3,
@@ -84,6 +53,8 @@ def cnn(
     dense_units: int | Sequence[int] = (),
     activation: str = "relu",
     rescale: float | None = None,
+    classes: int,
+    classifier_activation: str | None = "softmax",
     name: str = "cnn",
 ) -> keras.Model:
     """Build a convolutional classifier: conv blocks, then a dense head.
@@ -94,15 +65,14 @@ def cnn(
     `pool_i` (`MaxPooling2D` or `AveragePooling2D` with `padding="valid"`).
     The head is `flatten` (`Flatten`) or `global_pool`
     (`GlobalAveragePooling2D`), then one `dense_i` layer per entry of
-    `dense_units`, then `output`: 1 sigmoid unit if `num_classes == 1`, else
-    `num_classes` softmax units. When `dropout > 0`, a `dropout_i` layer comes
+    `dense_units`, then `output`: `classes` units with
+    `classifier_activation`. When `dropout > 0`, a `dropout_i` layer comes
     before each dense layer and before the output layer.
 
     Args:
         input_shape: Shape of one image: `(height, width)` (a channel axis is
             added by a `Reshape` layer, so MNIST's `(28, 28)` arrays can be fed
             as they are) or `(height, width, channels)`.
-        num_classes: Number of classes; 1 for binary classification.
         filters: Number of filters of each conv block, e.g. `(32, 64)`.
         kernel_size: Kernel size of every convolution, an int or a pair.
         strides: Stride of every convolution, an int or a pair.
@@ -119,6 +89,11 @@ def cnn(
         activation: Activation of the convolutions and hidden dense layers.
         rescale: If given, a `Rescaling(rescale)` layer comes first, e.g.
             `1/255` to feed raw `uint8` pixels.
+        classes: Number of output units: the number of classes, or 1 for
+            binary classification.
+        classifier_activation: Activation of the output layer: `"softmax"`
+            (the default), `"sigmoid"` (binary, with `classes=1`) or `None`
+            (logits).
         name: Name of the returned model.
 
     Returns:
@@ -130,23 +105,23 @@ def cnn(
 
     Examples:
         >>> from dlguide.models import cnn
-        >>> model = cnn((28, 28), 10, rescale=1 / 255)
+        >>> model = cnn((28, 28), rescale=1 / 255, classes=10)
         >>> [layer.name for layer in model.layers]
         ['input', 'add_channel', 'rescaling', 'conv_1', 'pool_1', 'conv_2', 'pool_2', 'flatten', 'output']
         >>> model.get_layer("pool_2").output.shape, model.output_shape
         ((None, 7, 7, 64), (None, 10))
         >>> model.count_params()
         50186
-        >>> cnn((32, 32, 3), 1, head="global_average", batch_norm=True).count_params()
+        >>> cnn((32, 32, 3), head="global_average", batch_norm=True, classes=1,
+        ...     classifier_activation="sigmoid").count_params()
         19745
-        >>> cnn((28, 28), 10, pooling="avg")
+        >>> cnn((28, 28), pooling="avg", classes=10)
         Traceback (most recent call last):
         ...
         ValueError: Expected one of 'max', 'average', None. Received: pooling='avg'
     """
-    image_shape = _check_image_shape(input_shape)
+    image_shape = check_image_shape(input_shape)
     input_shape = tuple(input_shape)
-    num_classes = check_positive_int(num_classes, "num_classes")
     filters = check_int_sequence(filters, "filters")
     kernel = check_int_pair(kernel_size, "kernel_size")
     conv_strides = check_int_pair(strides, "strides")
@@ -157,19 +132,20 @@ def cnn(
     dropout = check_rate(dropout, "dropout")
     head = check_choice(head, "head", _HEADS)
     dense_units = check_int_sequence(dense_units, "dense_units")
-    _check_activation(activation, "activation", allow_none=False)
-    rescale = _check_rescale(rescale)
+    check_activation(activation, "activation")
+    rescale = check_positive_float(rescale, "rescale", allow_none=True)
+    classes, classifier_activation = check_head(classes, classifier_activation)
     name = check_non_empty_str(name, "name")
 
     # Walk the spatial shape first, so that a too-small image is a clear error.
     size = image_shape[:2]
     for i in range(1, len(filters) + 1):
         size = tuple(
-            _output_length(n, k, s, padding)
+            output_length(n, k, s, padding)
             for n, k, s in zip(size, kernel, conv_strides, strict=True)
         )
         if min(size) >= 1 and pooling is not None:
-            size = tuple(_output_length(n, p, p, "valid") for n, p in zip(size, pool, strict=True))
+            size = tuple(output_length(n, p, p, "valid") for n, p in zip(size, pool, strict=True))
         if min(size) < 1:
             raise ValueError(
                 f"Expected an image large enough for {len(filters)} conv blocks; block {i} "
@@ -206,5 +182,5 @@ def cnn(
         x = keras.layers.Dense(units, activation=activation, name=f"dense_{i}")(x)
     if dropout > 0:
         x = keras.layers.Dropout(dropout, name=f"dropout_{len(dense_units) + 1}")(x)
-    outputs = _classifier(num_classes)(x)
+    outputs = keras.layers.Dense(classes, activation=classifier_activation, name="output")(x)
     return keras.Model(inputs, outputs, name=name)

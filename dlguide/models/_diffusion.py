@@ -18,6 +18,7 @@ import numpy as np
 from keras import ops
 
 from .._validation import (
+    check_activation,
     check_array,
     check_choice,
     check_int_sequence,
@@ -31,7 +32,6 @@ from .._validation import (
 )
 from ..scratch import ddim_step, q_sample
 from ._autoencoder import _check_seed
-from ._mlp import _check_activation
 
 _METHODS = ("ddpm", "ddim")
 
@@ -148,7 +148,7 @@ def diffusion_denoiser(
         raise ValueError(
             f"Expected an even embedding size. Received: embedding_dim={embedding_dim}"
         )
-    _check_activation(activation, "activation", allow_none=False)
+    check_activation(activation, "activation", allow_none=False)
     name = check_non_empty_str(name, "name")
     if len(shape) == 1 and not units:
         raise ValueError(

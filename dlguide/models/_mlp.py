@@ -7,26 +7,13 @@ from collections.abc import Sequence
 import keras
 
 from .._validation import (
+    check_activation,
+    check_head,
     check_int_sequence,
     check_non_empty_str,
-    check_positive_int,
     check_rate,
     check_shape,
 )
-
-
-def _check_activation(value: str | None, name: str, *, allow_none: bool) -> None:
-    if value is None and allow_none:
-        return
-    try:
-        if not isinstance(value, str):
-            raise TypeError
-        keras.activations.get(value)
-    except (TypeError, ValueError):
-        expected = "an activation name such as 'relu'"
-        if allow_none:
-            expected += " or None"
-        raise ValueError(f"Expected {expected}. Received: {name}={value!r}") from None
 
 
 def mlp(
@@ -35,8 +22,8 @@ def mlp(
     *,
     activation: str = "relu",
     dropout: float = 0.0,
-    output_units: int = 1,
-    output_activation: str | None = "sigmoid",
+    classes: int,
+    classifier_activation: str | None = "softmax",
     name: str = "mlp",
 ) -> keras.Model:
     """Build a multi-layer perceptron (a stack of `Dense` layers).
@@ -53,11 +40,11 @@ def mlp(
             regression).
         activation: Activation of the hidden layers, any name Keras knows.
         dropout: Dropout rate after each hidden layer, in [0, 1).
-        output_units: Units of the output layer: 1 for binary classification
-            or regression, the number of classes for multi-class softmax.
-        output_activation: Activation of the output layer: `"sigmoid"`
-            (binary), `"softmax"` (multi-class) or `None` (regression, or
-            logits).
+        classes: Number of output units: the number of classes, or 1 for
+            binary classification or a single regression target.
+        classifier_activation: Activation of the output layer: `"softmax"`
+            (the default, multi-class), `"sigmoid"` (binary, with
+            `classes=1`) or `None` (a linear output: regression, or logits).
         name: Name of the returned model.
 
     Returns:
@@ -68,24 +55,23 @@ def mlp(
 
     Examples:
         >>> from dlguide.models import mlp
-        >>> model = mlp(30, (32, 16), dropout=0.2)
+        >>> model = mlp(30, (32, 16), dropout=0.2, classes=1, classifier_activation="sigmoid")
         >>> [layer.name for layer in model.layers]
         ['input', 'hidden_1', 'dropout_1', 'hidden_2', 'dropout_2', 'output']
         >>> model.output_shape, model.count_params()
         ((None, 1), 1537)
-        >>> mlp((28, 28), 128, output_units=10, output_activation="softmax").output_shape
+        >>> mlp((28, 28), 128, classes=10).output_shape
         (None, 10)
-        >>> mlp(30, hidden_units=-3)
+        >>> mlp(30, hidden_units=-3, classes=1)
         Traceback (most recent call last):
         ...
         ValueError: Expected a positive integer or a sequence of positive integers. Received: hidden_units=-3
     """
     input_shape = check_shape(input_shape, "input_shape")
     hidden_units = check_int_sequence(hidden_units, "hidden_units")
-    _check_activation(activation, "activation", allow_none=False)
+    check_activation(activation, "activation")
     dropout = check_rate(dropout, "dropout")
-    output_units = check_positive_int(output_units, "output_units")
-    _check_activation(output_activation, "output_activation", allow_none=True)
+    classes, classifier_activation = check_head(classes, classifier_activation)
     name = check_non_empty_str(name, "name")
 
     inputs = keras.Input(shape=input_shape, name="input")
@@ -96,5 +82,5 @@ def mlp(
         x = keras.layers.Dense(units, activation=activation, name=f"hidden_{i}")(x)
         if dropout > 0:
             x = keras.layers.Dropout(dropout, name=f"dropout_{i}")(x)
-    outputs = keras.layers.Dense(output_units, activation=output_activation, name="output")(x)
+    outputs = keras.layers.Dense(classes, activation=classifier_activation, name="output")(x)
     return keras.Model(inputs, outputs, name=name)

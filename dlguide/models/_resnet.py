@@ -8,12 +8,15 @@ import keras
 
 from .._validation import (
     check_bool,
+    check_head,
+    check_image_shape,
     check_int_pair,
     check_int_sequence,
     check_non_empty_str,
+    check_positive_float,
     check_positive_int,
 )
-from ._cnn import _check_image_shape, _check_rescale, _classifier, _image_input
+from ._cnn import _image_input
 
 
 def _conv_bn_relu_names(name: str | None) -> dict[str, str | None]:
@@ -80,8 +83,7 @@ def residual_block(
     strides = check_int_pair(strides, "strides")
     batch_norm = check_bool(batch_norm, "batch_norm")
     use_skip = check_bool(use_skip, "use_skip")
-    if name is not None:
-        name = check_non_empty_str(name, "name")
+    name = check_non_empty_str(name, "name", allow_none=True)
     n = _conv_bn_relu_names(name)
 
     y = keras.layers.Conv2D(
@@ -107,13 +109,14 @@ def residual_block(
 
 def resnet(
     input_shape: Sequence[int],
-    num_classes: int,
     *,
     stage_filters: int | Sequence[int] = (16, 32, 64),
     blocks_per_stage: int = 2,
     use_skip: bool = True,
     batch_norm: bool = True,
     rescale: float | None = None,
+    classes: int,
+    classifier_activation: str | None = "softmax",
     name: str = "resnet",
 ) -> keras.Model:
     """Build a small ResNet for images: a stem, stages of residual blocks, a pooled head.
@@ -131,13 +134,17 @@ def resnet(
     Args:
         input_shape: `(height, width)` (a channel axis is added) or
             `(height, width, channels)`.
-        num_classes: Number of classes; 1 gives one sigmoid unit.
         stage_filters: Filters of each stage, e.g. `(16, 32, 64)`.
         blocks_per_stage: Residual blocks per stage.
         use_skip: Use skip connections (`False` gives the plain network).
         batch_norm: Batch normalisation after every convolution.
         rescale: If given, a `Rescaling(rescale)` layer comes first, e.g.
             `1/255`.
+        classes: Number of output units: the number of classes, or 1 for
+            binary classification.
+        classifier_activation: Activation of the output layer: `"softmax"`
+            (the default), `"sigmoid"` (binary, with `classes=1`) or `None`
+            (logits).
         name: Name of the returned model.
 
     Returns:
@@ -148,27 +155,22 @@ def resnet(
 
     Examples:
         >>> from dlguide.models import resnet
-        >>> model = resnet((28, 28), 10)
+        >>> model = resnet((28, 28), classes=10)
         >>> model.get_layer("stage3_block1_out").output.shape, model.output_shape
         ((None, 7, 7, 64), (None, 10))
         >>> sum("conv" in layer.name and "shortcut" not in layer.name for layer in model.layers)
         13
-        >>> model.count_params(), resnet((28, 28), 10, use_skip=False).count_params()
+        >>> model.count_params(), resnet((28, 28), use_skip=False, classes=10).count_params()
         (176090, 173146)
     """
-    image_shape = _check_image_shape(input_shape)
+    image_shape = check_image_shape(input_shape)
     input_shape = tuple(input_shape)
-    num_classes = check_positive_int(num_classes, "num_classes")
-    stage_filters = check_int_sequence(stage_filters, "stage_filters")
-    if not stage_filters:
-        raise ValueError(
-            "Expected a positive integer or a non-empty sequence of positive integers. "
-            f"Received: stage_filters={stage_filters!r}"
-        )
+    stage_filters = check_int_sequence(stage_filters, "stage_filters", non_empty=True)
     blocks_per_stage = check_positive_int(blocks_per_stage, "blocks_per_stage")
     use_skip = check_bool(use_skip, "use_skip")
     batch_norm = check_bool(batch_norm, "batch_norm")
-    rescale = _check_rescale(rescale)
+    rescale = check_positive_float(rescale, "rescale", allow_none=True)
+    classes, classifier_activation = check_head(classes, classifier_activation)
     name = check_non_empty_str(name, "name")
     min_size = 2 ** (len(stage_filters) - 1)
     if min(image_shape[:2]) < min_size:
@@ -196,5 +198,5 @@ def resnet(
                 name=f"stage{s}_block{b}",
             )
     x = keras.layers.GlobalAveragePooling2D(name="global_pool")(x)
-    outputs = _classifier(num_classes)(x)
+    outputs = keras.layers.Dense(classes, activation=classifier_activation, name="output")(x)
     return keras.Model(inputs, outputs, name=name)

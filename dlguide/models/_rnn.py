@@ -11,12 +11,12 @@ from .._validation import (
     _is_int,
     check_bool,
     check_choice,
+    check_head,
     check_int_sequence,
     check_non_empty_str,
     check_positive_int,
     check_rate,
 )
-from ._mlp import _check_activation
 
 _CELLS = {
     "simple": keras.layers.SimpleRNN,
@@ -49,16 +49,6 @@ def _check_sequence_shape(value: Any, name: str, ranks: tuple[int, ...]) -> tupl
             f"None). Received: {name}={value!r}"
         )
     return tuple(None if v is None else int(v) for v in shape)
-
-
-def _check_units(value: Any, name: str) -> tuple[int, ...]:
-    units = check_int_sequence(value, name)
-    if not units:
-        raise ValueError(
-            "Expected a positive integer or a non-empty sequence of positive integers. "
-            f"Received: {name}={value!r}"
-        )
-    return units
 
 
 def _recurrent_stack(
@@ -97,8 +87,8 @@ def rnn(
     bidirectional: bool = False,
     return_sequences: bool = False,
     dropout: float = 0.0,
-    output_units: int = 1,
-    output_activation: str | None = None,
+    classes: int,
+    classifier_activation: str | None = "softmax",
     name: str = "rnn",
 ) -> keras.Model:
     """Build a recurrent network: one or more stacked recurrent layers and a `Dense` head.
@@ -126,10 +116,11 @@ def rnn(
             the two hidden states (twice the features, twice the parameters).
         return_sequences: `False` for many-to-one, `True` for many-to-many.
         dropout: Dropout rate after each recurrent layer, in [0, 1).
-        output_units: Units of the `Dense` head: 1 for regression or binary
-            classification, the number of classes for softmax.
-        output_activation: Activation of the head: `None` (regression,
-            forecasting), `"sigmoid"` or `"softmax"`.
+        classes: Units of the `Dense` head: the number of classes, or 1 for
+            binary classification or a single forecast value.
+        classifier_activation: Activation of the head: `"softmax"` (the
+            default), `"sigmoid"` (binary, with `classes=1`) or `None` (a
+            linear output: regression, forecasting).
         name: Name of the returned model.
 
     Returns:
@@ -140,29 +131,28 @@ def rnn(
 
     Examples:
         >>> from dlguide.models import rnn
-        >>> model = rnn((30, 1), cell="lstm", units=16)
+        >>> model = rnn((30, 1), cell="lstm", units=16, classes=1, classifier_activation=None)
         >>> [layer.name for layer in model.layers]
         ['input', 'lstm_1', 'output']
         >>> model.output_shape, model.count_params()  # 4 * (16 * (16 + 1) + 16) + 17
         ((None, 1), 1169)
-        >>> rnn((30, 1), units=(32, 16), return_sequences=True).output_shape
+        >>> rnn((30, 1), units=(32, 16), return_sequences=True, classes=1,
+        ...     classifier_activation=None).output_shape
         (None, 30, 1)
-        >>> rnn((None, 8), cell="gru", bidirectional=True, output_units=3,
-        ...     output_activation="softmax").output_shape
+        >>> rnn((None, 8), cell="gru", bidirectional=True, classes=3).output_shape
         (None, 3)
-        >>> rnn((30, 1), cell="rnn")
+        >>> rnn((30, 1), cell="rnn", classes=1)
         Traceback (most recent call last):
         ...
         ValueError: Expected one of 'simple', 'lstm', 'gru'. Received: cell='rnn'
     """
     input_shape = _check_sequence_shape(input_shape, "input_shape", (1, 2))
     cell = check_choice(cell, "cell", _CELLS)
-    units = _check_units(units, "units")
+    units = check_int_sequence(units, "units", non_empty=True)
     bidirectional = check_bool(bidirectional, "bidirectional")
     return_sequences = check_bool(return_sequences, "return_sequences")
     dropout = check_rate(dropout, "dropout")
-    output_units = check_positive_int(output_units, "output_units")
-    _check_activation(output_activation, "output_activation", allow_none=True)
+    classes, classifier_activation = check_head(classes, classifier_activation)
     check_non_empty_str(name, "name")
 
     inputs = keras.Input(shape=input_shape, name="input")
@@ -175,7 +165,7 @@ def rnn(
         dropout=dropout,
         last_returns_sequences=return_sequences,
     )
-    outputs = keras.layers.Dense(output_units, activation=output_activation, name="output")(x)
+    outputs = keras.layers.Dense(classes, activation=classifier_activation, name="output")(x)
     return keras.Model(inputs, outputs, name=name)
 
 
@@ -186,8 +176,8 @@ def cnn_lstm(
     kernel_size: int = 3,
     pool_size: int = 2,
     lstm_units: int | Sequence[int] = 32,
-    output_units: int = 1,
-    output_activation: str | None = None,
+    classes: int,
+    classifier_activation: str | None = "softmax",
     name: str = "cnn_lstm",
 ) -> keras.Model:
     """Build a hybrid CNN + LSTM: convolutions extract local features, an LSTM reads them in order.
@@ -212,9 +202,11 @@ def cnn_lstm(
             side).
         pool_size: Pooling factor after each convolution.
         lstm_units: Units of the LSTM, or one number per stacked LSTM.
-        output_units: Units of the `Dense` head.
-        output_activation: Activation of the head: `None` (regression),
-            `"sigmoid"` or `"softmax"`.
+        classes: Units of the `Dense` head: the number of classes, or 1 for
+            binary classification or a single forecast value.
+        classifier_activation: Activation of the head: `"softmax"` (the
+            default), `"sigmoid"` (binary, with `classes=1`) or `None` (a
+            linear output: regression, forecasting).
         name: Name of the returned model.
 
     Returns:
@@ -226,31 +218,30 @@ def cnn_lstm(
 
     Examples:
         >>> from dlguide.models import cnn_lstm
-        >>> model = cnn_lstm((48, 1), filters=16, lstm_units=8)
+        >>> model = cnn_lstm((48, 1), filters=16, lstm_units=8, classes=1,
+        ...                  classifier_activation=None)
         >>> [layer.name for layer in model.layers]
         ['input', 'conv_1', 'pool_1', 'lstm_1', 'output']
         >>> model.get_layer("pool_1").output.shape  # 48 steps pooled by 2
         (None, 24, 16)
         >>> model.output_shape
         (None, 1)
-        >>> video = cnn_lstm((10, 32, 32, 3), filters=(8, 16), lstm_units=16,
-        ...                  output_units=5, output_activation="softmax")
+        >>> video = cnn_lstm((10, 32, 32, 3), filters=(8, 16), lstm_units=16, classes=5)
         >>> video.get_layer("flatten").output.shape  # per frame: 8 x 8 x 16
         (None, 10, 1024)
         >>> video.output_shape
         (None, 5)
-        >>> cnn_lstm((4, 1), filters=(8, 8, 8))
+        >>> cnn_lstm((4, 1), filters=(8, 8, 8), classes=1, classifier_activation=None)
         Traceback (most recent call last):
         ...
         ValueError: Expected pooling to leave at least one time step, but 3 poolings by 2 shrink 4 steps to 0. Use fewer filters blocks or a smaller pool_size. Received: input_shape=(4, 1)
     """
     input_shape = _check_sequence_shape(input_shape, "input_shape", (1, 2, 3, 4))
-    filters = _check_units(filters, "filters")
+    filters = check_int_sequence(filters, "filters", non_empty=True)
     kernel_size = check_positive_int(kernel_size, "kernel_size")
     pool_size = check_positive_int(pool_size, "pool_size")
-    lstm_units = _check_units(lstm_units, "lstm_units")
-    output_units = check_positive_int(output_units, "output_units")
-    _check_activation(output_activation, "output_activation", allow_none=True)
+    lstm_units = check_int_sequence(lstm_units, "lstm_units", non_empty=True)
+    classes, classifier_activation = check_head(classes, classifier_activation)
     check_non_empty_str(name, "name")
 
     images = len(input_shape) >= 3
@@ -293,5 +284,5 @@ def cnn_lstm(
         x = layers.TimeDistributed(layers.Flatten(), name="flatten")(x)
     for i, n in enumerate(lstm_units, start=1):
         x = layers.LSTM(n, return_sequences=i < len(lstm_units), name=f"lstm_{i}")(x)
-    outputs = layers.Dense(output_units, activation=output_activation, name="output")(x)
+    outputs = layers.Dense(classes, activation=classifier_activation, name="output")(x)
     return keras.Model(inputs, outputs, name=name)

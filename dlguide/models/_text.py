@@ -10,6 +10,7 @@ import keras
 from .._validation import (
     check_bool,
     check_choice,
+    check_head,
     check_int_sequence,
     check_non_empty_str,
     check_positive_int,
@@ -19,10 +20,6 @@ from ._rnn import _recurrent_stack
 
 # The recurrent cells, in the order the error messages list them.
 _RECURRENT = ("lstm", "gru", "simple")
-
-
-def _check_sequence_length(value: Any) -> int | None:
-    return None if value is None else check_positive_int(value, "sequence_length")
 
 
 def text_classifier(
@@ -35,7 +32,8 @@ def text_classifier(
     units: int | Sequence[int] = (),
     bidirectional: bool = False,
     dropout: float = 0.0,
-    num_classes: int = 1,
+    classes: int,
+    classifier_activation: str | None = "softmax",
     name: str = "text_classifier",
 ) -> keras.Model:
     """Build a text classifier: token ids, an embedding, a pooled or recurrent body, a head.
@@ -53,8 +51,8 @@ def text_classifier(
       optionally `bidirectional`.
 
     `Dropout` follows the body (and each hidden layer) when `dropout > 0`.
-    The head is 1 sigmoid unit for `num_classes=1` (binary, e.g. sentiment)
-    and a softmax over `num_classes` otherwise.
+    The head is `classes` units with `classifier_activation`: for a binary
+    task such as sentiment, `classes=1, classifier_activation="sigmoid"`.
 
     To classify raw strings, pass an adapted `TextVectorization` layer as
     `vectorizer`: it becomes the first layer and the model takes strings (a
@@ -77,8 +75,11 @@ def text_classifier(
         bidirectional: Wrap each recurrent layer in `Bidirectional` (recurrent
             bodies only).
         dropout: Dropout rate, in [0, 1).
-        num_classes: 1 for binary classification (sigmoid), else the number
-            of classes (softmax).
+        classes: Number of output units: the number of classes, or 1 for
+            binary classification.
+        classifier_activation: Activation of the output layer: `"softmax"`
+            (the default), `"sigmoid"` (binary, with `classes=1`) or `None`
+            (logits).
         name: Name of the returned model.
 
     Returns:
@@ -90,30 +91,32 @@ def text_classifier(
     Examples:
         >>> import numpy as np
         >>> from dlguide.models import text_classifier
-        >>> model = text_classifier(10_000, 200, embedding_dim=16)
+        >>> model = text_classifier(10_000, 200, embedding_dim=16, classes=1,
+        ...                         classifier_activation="sigmoid")
         >>> [layer.name for layer in model.layers]
         ['input', 'embedding', 'pooling', 'output']
         >>> model.output_shape, model.count_params()  # 10000 * 16 + 16 + 1
         ((None, 1), 160017)
-        >>> lstm = text_classifier(10_000, 200, body="lstm", units=16, bidirectional=True)
+        >>> lstm = text_classifier(10_000, 200, body="lstm", units=16, bidirectional=True,
+        ...                        classes=2)
         >>> lstm.get_layer("bidirectional_1").output.shape  # forward + backward states
         (None, 32)
         >>> ids = np.array([[5, 42, 7, 0, 0]])  # one padded text of 5 token ids
-        >>> text_classifier(100, body="gru", units=8, num_classes=3).predict(ids, verbose=0).shape
+        >>> text_classifier(100, body="gru", units=8, classes=3).predict(ids, verbose=0).shape
         (1, 3)
-        >>> text_classifier(10_000, body="transformer")
+        >>> text_classifier(10_000, body="transformer", classes=2)
         Traceback (most recent call last):
         ...
         ValueError: Expected one of 'pooled', 'lstm', 'gru', 'simple'. Received: body='transformer'
     """
     vocabulary_size = check_positive_int(vocabulary_size, "vocabulary_size")
-    sequence_length = _check_sequence_length(sequence_length)
+    sequence_length = check_positive_int(sequence_length, "sequence_length", allow_none=True)
     embedding_dim = check_positive_int(embedding_dim, "embedding_dim")
     body = check_choice(body, "body", ("pooled", *_RECURRENT))
     units = check_int_sequence(units, "units")
     bidirectional = check_bool(bidirectional, "bidirectional")
     dropout = check_rate(dropout, "dropout")
-    num_classes = check_positive_int(num_classes, "num_classes")
+    classes, classifier_activation = check_head(classes, classifier_activation)
     check_non_empty_str(name, "name")
     if body == "pooled" and bidirectional:
         raise ValueError(
@@ -156,10 +159,7 @@ def text_classifier(
             dropout=dropout,
             last_returns_sequences=False,
         )
-    if num_classes == 1:
-        outputs = keras.layers.Dense(1, activation="sigmoid", name="output")(x)
-    else:
-        outputs = keras.layers.Dense(num_classes, activation="softmax", name="output")(x)
+    outputs = keras.layers.Dense(classes, activation=classifier_activation, name="output")(x)
     return keras.Model(inputs, outputs, name=name)
 
 
@@ -171,7 +171,7 @@ def char_language_model(
     cell: str = "lstm",
     units: int | Sequence[int] = 128,
     dropout: float = 0.0,
-    output_activation: str | None = "softmax",
+    classifier_activation: str | None = "softmax",
     name: str = "char_language_model",
 ) -> keras.Model:
     """Build a character-level language model: predict the next character at every step.
@@ -193,8 +193,9 @@ def char_language_model(
         cell: `"lstm"`, `"gru"` or `"simple"`.
         units: Units of the recurrent layer, or one number per stacked layer.
         dropout: Dropout rate after each recurrent layer, in [0, 1).
-        output_activation: `"softmax"` (probabilities, the default) or `None`
-            (logits; train with `from_logits=True`).
+        classifier_activation: `"softmax"` (probabilities, the default) or
+            `None` (logits; train with `from_logits=True`). The output has
+            one unit per character, so there is no `classes` argument.
         name: Name of the returned model.
 
     Returns:
@@ -223,20 +224,12 @@ def char_language_model(
         ValueError: Expected one of 'lstm', 'gru', 'simple'. Received: cell='transformer'
     """
     vocabulary_size = check_positive_int(vocabulary_size, "vocabulary_size")
-    sequence_length = _check_sequence_length(sequence_length)
+    sequence_length = check_positive_int(sequence_length, "sequence_length", allow_none=True)
     embedding_dim = check_positive_int(embedding_dim, "embedding_dim")
     cell = check_choice(cell, "cell", _RECURRENT)
-    checked_units = check_int_sequence(units, "units")
-    if not checked_units:
-        raise ValueError(
-            "Expected a positive integer or a non-empty sequence of positive integers. "
-            f"Received: units={units!r}"
-        )
+    checked_units = check_int_sequence(units, "units", non_empty=True)
     dropout = check_rate(dropout, "dropout")
-    if output_activation not in ("softmax", None):
-        raise ValueError(
-            f"Expected 'softmax' or None. Received: output_activation={output_activation!r}"
-        )
+    check_choice(classifier_activation, "classifier_activation", ("softmax", None))
     check_non_empty_str(name, "name")
 
     inputs = keras.Input(shape=(sequence_length,), dtype="int32", name="input")
@@ -244,5 +237,7 @@ def char_language_model(
     x = _recurrent_stack(
         x, cell, checked_units, bidirectional=False, dropout=dropout, last_returns_sequences=True
     )
-    outputs = keras.layers.Dense(vocabulary_size, activation=output_activation, name="output")(x)
+    outputs = keras.layers.Dense(vocabulary_size, activation=classifier_activation, name="output")(
+        x
+    )
     return keras.Model(inputs, outputs, name=name)

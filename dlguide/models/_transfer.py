@@ -8,22 +8,15 @@ import keras
 
 from .._validation import (
     check_bool,
+    check_head,
     check_int_sequence,
+    check_model,
     check_non_empty_str,
     check_non_negative_int,
-    check_positive_int,
     check_rate,
 )
-from ._cnn import _classifier
 
-
-def _check_model(model: object, name: str) -> keras.Model:
-    if not isinstance(model, keras.Model) or not model.built or len(model.inputs or []) != 1:
-        raise ValueError(
-            "Expected a built keras.Model with one input (e.g. a trained model, or "
-            f"keras.applications.MobileNetV2(weights=None, ...)). Received: {name}={model!r}"
-        )
-    return model
+_BACKBONE_EXAMPLE = "a trained model, or keras.applications.MobileNetV2(weights=None, ...)"
 
 
 def _feature_tensor(backbone: keras.Model, feature_layer: str | None) -> keras.KerasTensor:
@@ -52,12 +45,13 @@ def _freeze_batch_norm(model: keras.Model) -> None:
 
 def transfer(
     backbone: keras.Model,
-    num_classes: int,
     *,
     feature_layer: str | None = None,
     trainable: bool = False,
     dense_units: int | Sequence[int] = (),
     dropout: float = 0.0,
+    classes: int,
+    classifier_activation: str | None = "softmax",
     name: str = "transfer",
 ) -> keras.Model:
     """Put a new classification head on a trained backbone, frozen by default.
@@ -78,8 +72,6 @@ def transfer(
         backbone: A built `keras.Model` with one input: a model trained on
             another task, or e.g. `keras.applications.MobileNetV2(
             include_top=False, weights=None, ...)`.
-        num_classes: Number of classes of the new task; 1 gives one sigmoid
-            unit.
         feature_layer: Name of the backbone layer whose output are the
             features. `None`: if the backbone ends with a `Dense` layer (its
             old classifier), the input of that layer, else the backbone's
@@ -88,6 +80,11 @@ def transfer(
             freezes it: only the head learns).
         dense_units: Units of hidden dense layers in the new head.
         dropout: Dropout rate in [0, 1) in the head.
+        classes: Number of output units of the new task: the number of
+            classes, or 1 for binary classification.
+        classifier_activation: Activation of the new output layer:
+            `"softmax"` (the default), `"sigmoid"` (binary, with `classes=1`)
+            or `None` (logits).
         name: Name of the returned model.
 
     Returns:
@@ -99,26 +96,23 @@ def transfer(
 
     Examples:
         >>> from dlguide.models import cnn, transfer
-        >>> backbone = cnn((28, 28), 5, filters=(8, 16))  # pretend it was trained on digits 0-4
-        >>> model = transfer(backbone, 5)
+        >>> backbone = cnn((28, 28), filters=(8, 16), classes=5)  # say, trained on digits 0-4
+        >>> model = transfer(backbone, classes=5)
         >>> [layer.name for layer in model.layers]
         ['input', 'backbone', 'output']
         >>> model.get_layer("backbone").output.shape  # the backbone's flattened features
         (None, 784)
         >>> len(model.trainable_weights), len(model.non_trainable_weights)  # only the new head learns
         (2, 4)
-        >>> transfer(backbone, 5, feature_layer="pool_2").output_shape  # 4-D features get pooled
+        >>> transfer(backbone, feature_layer="pool_2", classes=5).output_shape  # 4-D: pooled
         (None, 5)
     """
-    backbone = _check_model(backbone, "backbone")
-    num_classes = check_positive_int(num_classes, "num_classes")
-    if feature_layer is not None and not isinstance(feature_layer, str):
-        raise ValueError(
-            f"Expected a layer name or None. Received: feature_layer={feature_layer!r}"
-        )
+    backbone = check_model(backbone, "backbone", _BACKBONE_EXAMPLE)
+    feature_layer = check_non_empty_str(feature_layer, "feature_layer", allow_none=True)
     trainable = check_bool(trainable, "trainable")
     dense_units = check_int_sequence(dense_units, "dense_units")
     dropout = check_rate(dropout, "dropout")
+    classes, classifier_activation = check_head(classes, classifier_activation)
     name = check_non_empty_str(name, "name")
 
     features = keras.Model(
@@ -138,7 +132,7 @@ def transfer(
         x = keras.layers.Dense(units, activation="relu", name=f"dense_{i}")(x)
     if dropout > 0:
         x = keras.layers.Dropout(dropout, name=f"dropout_{len(dense_units) + 1}")(x)
-    outputs = _classifier(num_classes)(x)
+    outputs = keras.layers.Dense(classes, activation=classifier_activation, name="output")(x)
     return keras.Model(inputs, outputs, name=name)
 
 
@@ -168,7 +162,7 @@ def unfreeze(model: keras.Model, num_layers: int) -> int:
 
     Examples:
         >>> from dlguide.models import cnn, transfer, unfreeze
-        >>> model = transfer(cnn((28, 28), 5, filters=(8, 16, 32)), 5)
+        >>> model = transfer(cnn((28, 28), filters=(8, 16, 32), classes=5), classes=5)
         >>> unfreeze(model, 1)  # conv_3 learns again, conv_1 and conv_2 stay frozen
         1
         >>> [layer.name for layer in model.get_layer("backbone").layers if layer.trainable]
@@ -176,7 +170,7 @@ def unfreeze(model: keras.Model, num_layers: int) -> int:
         >>> unfreeze(model, 10)  # there are only 3 conv layers
         3
     """
-    model = _check_model(model, "model")
+    model = check_model(model, "model", _BACKBONE_EXAMPLE)
     num_layers = check_non_negative_int(num_layers, "num_layers")
     nested = [layer for layer in model.layers if isinstance(layer, keras.Model)]
     if len(nested) > 1:

@@ -8,6 +8,7 @@ Examples:
 """
 
 from ._activations import plot_activations
+from ._attention import plot_attention, plot_positional_encoding
 from ._boundary import plot_decision_boundary
 from ._cnn import plot_augmentation_grid, plot_feature_maps, plot_filters
 from ._evaluation import plot_confusion_matrix, plot_misclassified
@@ -20,6 +21,7 @@ from ._sequence import plot_forecast, plot_gradient_norms
 
 __all__ = [
     "plot_activations",
+    "plot_attention",
     "plot_augmentation_grid",
     "plot_confusion_matrix",
     "plot_decision_boundary",
@@ -33,6 +35,7 @@ __all__ = [
     "plot_latent_space",
     "plot_loss_surface_paths",
     "plot_misclassified",
+    "plot_positional_encoding",
     "plot_roc_curve",
     "plot_sample_grid",
 ]

@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .._validation import check_choice
-from ..scratch._activations import ACTIVATIONS
+from ..scratch import ACTIVATIONS
 from ._save import _save_figure
 
 _TITLES = {
@@ -71,9 +71,9 @@ def plot_activations(
         for name in selected:
             check_choice(name, "names", ACTIVATIONS)
 
-    cols = min(3, len(selected))
+    cols = min(2, len(selected))
     rows = math.ceil(len(selected) / cols)
-    fig = Figure(figsize=(3.6 * cols, 2.9 * rows), layout="constrained")
+    fig = Figure(figsize=(3.5 * cols, 2.5 * rows), layout="constrained")
     axes = fig.subplots(rows, cols, squeeze=False).ravel()
     x = np.linspace(-5.0, 5.0, 1001)
     for ax, name in zip(axes, selected, strict=False):  # extra axes stay hidden
@@ -91,7 +91,7 @@ def plot_activations(
         ax.set_xlabel("x")
         ax.set_ylim(-1.6, 3.0)
         ax.grid(alpha=0.3)
-        ax.legend(loc="upper left", fontsize="small")
+        ax.legend(loc="upper left", fontsize=9)
     for ax in axes[len(selected) :]:
         ax.set_visible(False)
     _save_figure(fig, path)

@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
-from .._validation import check_features, check_positive_int
+from .._validation import check_class_indices, check_features, check_positive_int
 from ._save import _save_figure
 
 _COLORS = ("#d6604d", "#4393c3", "#5aae61", "#9970ab", "#f4a582", "#92c5de", "#fdb863")
@@ -26,7 +26,7 @@ def _grid_scores(predict: Callable[[np.ndarray], Any], grid: np.ndarray) -> np.n
     if scores.size != len(grid) or not np.issubdtype(scores.dtype, np.number):
         raise ValueError(
             "Expected predict to return one number (a label or a probability) or "
-            f"one row of class scores per input point. Received: predict(X) of "
+            f"one row of class scores per input point. Received: predict(grid) of "
             f"shape {scores.shape} for {len(grid)} points"
         )
     return scores.reshape(-1).astype(np.float64)
@@ -34,16 +34,16 @@ def _grid_scores(predict: Callable[[np.ndarray], Any], grid: np.ndarray) -> np.n
 
 def plot_decision_boundary(
     predict: Callable[[np.ndarray], Any],
-    X: Any,
+    x: Any,
     y: Any,
-    path: str | os.PathLike[str] | None = None,
     *,
+    path: str | os.PathLike[str] | None = None,
     title: str | None = None,
     resolution: int = 200,
 ) -> Figure:
     """Shade the regions a 2-D classifier assigns to each class, with the data on top.
 
-    `predict` is evaluated on a grid that covers `X` with a margin. It may
+    `predict` is evaluated on a grid that covers `x` with a margin. It may
     return labels (0, 1, ..., k-1), probabilities of class 1 (shape `(m,)` or
     `(m, 1)`, the boundary is drawn where they cross 0.5) or one row of class
     scores per point (the largest wins). So a perceptron's `predict`, a
@@ -52,7 +52,7 @@ def plot_decision_boundary(
     Args:
         predict: Function from an array of shape `(m, 2)` to labels,
             probabilities or class scores, as described above.
-        X: Points, an array of shape `(n, 2)`.
+        x: Points, an array of shape `(n, 2)`.
         y: Integer class labels of the points, shape `(n,)`.
         path: If given, the figure is also saved there (PNG by default;
             missing parent folders are created).
@@ -64,49 +64,36 @@ def plot_decision_boundary(
 
     Raises:
         ValueError: If `predict` is not callable or returns the wrong number
-            of values, if `X` is not of shape `(n, 2)`, if `y` does not hold
+            of values, if `x` is not of shape `(n, 2)`, if `y` does not hold
             one non-negative integer label per point, or if `resolution` is
             not a positive integer.
 
     Examples:
         >>> import numpy as np
         >>> from dlguide.plots import plot_decision_boundary
-        >>> X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
+        >>> x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
         >>> y = np.array([0, 1, 1, 1])  # logical OR
-        >>> fig = plot_decision_boundary(lambda P: (P.sum(axis=1) > 0.5).astype(int), X, y,
+        >>> fig = plot_decision_boundary(lambda P: (P.sum(axis=1) > 0.5).astype(int), x, y,
         ...                              title="x1 + x2 > 0.5")
         >>> ax = fig.axes[0]
         >>> ax.get_title(), ax.get_xlabel(), ax.get_ylabel()
         ('x1 + x2 > 0.5', '$x_1$', '$x_2$')
         >>> [text.get_text() for text in ax.get_legend().get_texts()]
         ['class 0', 'class 1']
-        >>> plot_decision_boundary(lambda P: 1, X, y)
+        >>> plot_decision_boundary(lambda P: 1, x, y)
         Traceback (most recent call last):
         ...
-        ValueError: Expected predict to return one number (a label or a probability) or one row of class scores per input point. Received: predict(X) of shape () for 40000 points
+        ValueError: Expected predict to return one number (a label or a probability) or one row of class scores per input point. Received: predict(grid) of shape () for 40000 points
     """
     if not callable(predict):
         raise ValueError(
             f"Expected a function that maps points to predictions. Received: predict={predict!r}"
         )
-    X = check_features(X, "X", 2)
-    labels = np.asarray(y)
-    if labels.ndim == 2 and labels.shape[1:] == (1,):
-        labels = labels[:, 0]
-    if (
-        labels.shape != (len(X),)
-        or not np.issubdtype(labels.dtype, np.number)
-        or not np.all(labels == np.round(labels))
-        or np.any(labels < 0)
-    ):
-        raise ValueError(
-            f"Expected y with one non-negative integer label per row of X ({len(X)} rows). "
-            f"Received: y.shape={labels.shape}"
-        )
-    labels = labels.astype(np.int64)
+    x = check_features(x, "x", 2)
+    labels = check_class_indices(y, "y", length=len(x))
     resolution = check_positive_int(resolution, "resolution")
 
-    lo, hi = X.min(axis=0), X.max(axis=0)
+    lo, hi = x.min(axis=0), x.max(axis=0)
     pad = np.maximum(0.1 * (hi - lo), 0.3)
     xs = np.linspace(lo[0] - pad[0], hi[0] + pad[0], resolution)
     ys = np.linspace(lo[1] - pad[1], hi[1] + pad[1], resolution)
@@ -145,12 +132,12 @@ def plot_decision_boundary(
         mask = labels == k
         if mask.any():
             ax.scatter(
-                X[mask, 0],
-                X[mask, 1],
+                x[mask, 0],
+                x[mask, 1],
                 c=colors[k],
                 marker=_MARKERS[k % len(_MARKERS)],
                 edgecolors="k",
-                s=60 if len(X) <= 50 else 18,
+                s=60 if len(x) <= 50 else 18,
                 label=f"class {k}",
                 zorder=3,
             )

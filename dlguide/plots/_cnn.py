@@ -10,18 +10,8 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from .._validation import check_non_negative_int, check_positive_int
-from ._save import _save_figure
-
-
-def _check_model(model: Any) -> Any:
-    import keras  # here, so that importing dlguide.plots stays cheap
-
-    if not isinstance(model, keras.Model) or not model.built or len(model.inputs or []) != 1:
-        raise ValueError(
-            f"Expected a built keras.Model with one input (e.g. from dlguide.cnn). Received: model={model!r}"
-        )
-    return model
+from .._validation import check_model, check_non_negative_int, check_positive_int
+from ._save import COLUMN_WIDTH, _save_figure
 
 
 def _conv_layers(model: Any) -> list[Any]:
@@ -101,7 +91,7 @@ def plot_feature_maps(
         >>> import numpy as np
         >>> from dlguide.models import cnn
         >>> from dlguide.plots import plot_feature_maps
-        >>> model = cnn((28, 28), 10, filters=(4, 8))
+        >>> model = cnn((28, 28), filters=(4, 8), classes=10)
         >>> fig = plot_feature_maps(model, np.zeros((28, 28)), max_maps=6)
         >>> len(fig.axes)  # 4 maps of conv_1, 6 of the 8 maps of conv_2
         10
@@ -114,7 +104,7 @@ def plot_feature_maps(
     """
     import keras
 
-    model = _check_model(model)
+    model = check_model(model, "model", "dlguide.cnn(...)")
     max_maps = check_positive_int(max_maps, "max_maps")
     if layer_names is None:
         layers = _conv_layers(model)
@@ -155,7 +145,8 @@ def plot_feature_maps(
     maps = [keras.ops.convert_to_numpy(out)[0] for out in outputs]
 
     ncols = min(max_maps, max(m.shape[-1] for m in maps))
-    fig = Figure(figsize=(1.35 * ncols + 0.6, 1.45 * len(layers)), layout="constrained")
+    cell = min(1.35, (COLUMN_WIDTH - 0.9) / ncols)  # the layer names take 0.9 inch
+    fig = Figure(figsize=(cell * ncols + 0.9, (cell + 0.1) * len(layers)), layout="constrained")
     axes = fig.subplots(len(layers), ncols, squeeze=False)
     for row, (layer, fmap) in enumerate(zip(layers, maps, strict=True)):
         h, w, c = fmap.shape
@@ -167,7 +158,7 @@ def plot_feature_maps(
             ax.imshow(fmap[:, :, col], cmap="viridis")
             _hide_ticks(ax)
             if col == 0:
-                ax.set_ylabel(f"{layer.name}\n{h}x{w}x{c}", fontsize=8)
+                ax.set_ylabel(f"{layer.name}\n{h}x{w}x{c}", fontsize=9)
     _save_figure(fig, path)
     return fig
 
@@ -202,7 +193,7 @@ def plot_filters(
     Examples:
         >>> from dlguide.models import cnn
         >>> from dlguide.plots import plot_filters
-        >>> model = cnn((28, 28), 10, filters=(12, 8), kernel_size=5)
+        >>> model = cnn((28, 28), filters=(12, 8), kernel_size=5, classes=10)
         >>> fig = plot_filters(model)
         >>> len(fig.axes), fig.axes[0].images[0].get_array().shape
         (12, (5, 5))
@@ -211,7 +202,7 @@ def plot_filters(
     """
     import keras
 
-    model = _check_model(model)
+    model = check_model(model, "model", "dlguide.cnn(...)")
     if layer_name is None:
         convs = _conv_layers(model)
         if not convs:
@@ -230,7 +221,8 @@ def plot_filters(
     kh, kw, c_in, c_out = kernel.shape
     ncols = min(8, c_out)
     nrows = math.ceil(c_out / ncols)
-    fig = Figure(figsize=(1.1 * ncols, 1.1 * nrows + 0.4), layout="constrained")
+    cell = min(1.1, COLUMN_WIDTH / ncols)
+    fig = Figure(figsize=(cell * ncols, cell * nrows + 0.4), layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     limit = float(np.abs(kernel.mean(axis=2)).max()) or 1.0
     for i, ax in enumerate(axes):
@@ -325,7 +317,8 @@ def plot_augmentation_grid(
     scale = 255.0 if array.max() > 1.0 else 1.0
     low, high = float(array.min()), float(array.max())
     ncols = num_variants + 1
-    fig = Figure(figsize=(1.3 * ncols, 1.3 * len(batch) + 0.2), layout="constrained")
+    cell = min(1.3, COLUMN_WIDTH / ncols)
+    fig = Figure(figsize=(cell * ncols, (cell + 0.15) * len(batch) + 0.1), layout="constrained")
     axes = fig.subplots(len(batch), ncols, squeeze=False)
     for row in range(len(batch)):
         for col in range(ncols):
@@ -337,6 +330,6 @@ def plot_augmentation_grid(
                 ax.imshow(np.clip(shown[:, :, :3] / scale, 0.0, 1.0))
             _hide_ticks(ax)
             if row == 0:
-                ax.set_title("original" if col == 0 else f"variant {col}", fontsize=8)
+                ax.set_title("original" if col == 0 else f"variant {col}", fontsize=9)
     _save_figure(fig, path)
     return fig

@@ -9,27 +9,16 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from .._validation import check_bool, check_positive_int
+from .._validation import (
+    check_choice,
+    check_class_indices,
+    check_class_names,
+    check_positive_int,
+    check_same_length,
+)
+from ..metrics import confusion_matrix
 from ._images import _image_list, plot_images
-from ._save import _save_figure
-
-
-def _true_labels(y_true: Any) -> np.ndarray:
-    labels = np.asarray(y_true)
-    if labels.ndim == 2 and labels.shape[1] == 1:
-        labels = labels[:, 0]
-    if (
-        labels.ndim != 1
-        or labels.size == 0
-        or not np.issubdtype(labels.dtype, np.number)
-        or np.any(labels < 0)
-        or not np.all(labels == np.round(labels))
-    ):
-        raise ValueError(
-            "Expected a non-empty 1-D array of non-negative integer class labels. "
-            f"Received: y_true of shape {labels.shape}"
-        )
-    return labels.astype(np.int64)
+from ._save import COLUMN_WIDTH, _save_figure
 
 
 def _predicted(y_pred: Any, num: int) -> tuple[np.ndarray, np.ndarray | None]:
@@ -56,23 +45,12 @@ def _predicted(y_pred: Any, num: int) -> tuple[np.ndarray, np.ndarray | None]:
     return labels.astype(np.int64), confidence
 
 
-def _names(class_names: Sequence[str] | None, num_classes: int) -> list[str]:
-    if class_names is None:
-        return [str(i) for i in range(num_classes)]
-    if isinstance(class_names, str) or len(class_names) < num_classes:
-        raise ValueError(
-            f"Expected one name per class (at least {num_classes}). "
-            f"Received: class_names={class_names!r}"
-        )
-    return [str(name) for name in class_names]
-
-
 def plot_confusion_matrix(
     y_true: Any,
     y_pred: Any,
     *,
     class_names: Sequence[str] | None = None,
-    normalize: bool = False,
+    normalize: str | None = None,
     path: str | os.PathLike[str] | None = None,
 ) -> Figure:
     """Draw the confusion matrix: how often each true class is predicted as each class.
@@ -87,9 +65,11 @@ def plot_confusion_matrix(
             `(num_examples, num_classes)` (e.g. `model.predict(x)`), whose
             largest entry is taken as the prediction.
         class_names: Names of the classes 0, 1, ..., for the axes.
-        normalize: If `True`, each row is divided by its total, so a cell is
-            the fraction of that true class (the diagonal is each class's
-            recall).
+        normalize: As in `dlguide.metrics.confusion_matrix`: `None` shows
+            counts; `"true"` divides each row by its total, so a cell is the
+            fraction of that true class (the diagonal is each class's
+            recall); `"pred"` divides each column (the diagonal is
+            precision); `"all"` divides by the number of examples.
         path: If given, the figure is also saved there (PNG by default;
             missing parent folders are created).
 
@@ -99,7 +79,8 @@ def plot_confusion_matrix(
 
     Raises:
         ValueError: If the labels are not integer labels of matching length,
-            or `class_names` is too short.
+            `class_names` is too short, or `normalize` is not one of the
+            options.
 
     Examples:
         >>> from dlguide.plots import plot_confusion_matrix
@@ -111,34 +92,32 @@ def plot_confusion_matrix(
         ('accuracy 0.833 (5 of 6)', 'predicted', 'true')
         >>> [text.get_text() for text in ax.texts]  # row by row
         ['2', '0', '0', '0', '1', '1', '0', '0', '2']
-        >>> fig = plot_confusion_matrix(y_true, y_pred, normalize=True)
+        >>> fig = plot_confusion_matrix(y_true, y_pred, normalize="true")
         >>> [text.get_text() for text in fig.axes[0].texts][3:6]
         ['0.00', '0.50', '0.50']
     """
-    labels = _true_labels(y_true)
+    labels = check_class_indices(y_true, "y_true")
     predicted, _ = _predicted(y_pred, len(labels))
-    normalize = check_bool(normalize, "normalize")
+    normalize = check_choice(normalize, "normalize", (None, "true", "pred", "all"))
     num_classes = int(max(labels.max(), predicted.max())) + 1
-    if class_names is not None:
-        num_classes = max(num_classes, len(class_names))
-    names = _names(class_names, num_classes)[:num_classes]
+    names = check_class_names(class_names, num_classes)
+    num_classes = len(names)
 
-    counts = np.zeros((num_classes, num_classes), dtype=np.int64)
-    np.add.at(counts, (labels, predicted), 1)
-    values = counts.astype(np.float64)
-    if normalize:
-        values = values / np.maximum(counts.sum(axis=1, keepdims=True), 1)
+    classes = np.arange(num_classes)
+    counts = confusion_matrix(labels, predicted, labels=classes)
+    values = confusion_matrix(labels, predicted, labels=classes, normalize=normalize)
+    values = values.astype(np.float64)
 
-    side = max(3.6, 1.2 + 0.5 * num_classes)
+    side = min(COLUMN_WIDTH - 1.0, max(3.6, 1.2 + 0.5 * num_classes))
     fig = Figure(figsize=(side + 1.0, side), layout="constrained")
     ax = fig.subplots()
     image = ax.imshow(values, cmap="Blues", vmin=0)
     fig.colorbar(image, ax=ax, shrink=0.8)
     threshold = values.max() / 2
-    fontsize = 9 if num_classes <= 10 else 7
+    fontsize = 9 if num_classes <= 12 else 7  # more classes: smaller cells
     for i in range(num_classes):
         for j in range(num_classes):
-            text = f"{values[i, j]:.2f}" if normalize else str(counts[i, j])
+            text = str(counts[i, j]) if normalize is None else f"{values[i, j]:.2f}"
             color = "white" if values[i, j] > threshold else "black"
             ax.text(j, i, text, ha="center", va="center", color=color, fontsize=fontsize)
     ax.set_xticks(range(num_classes), names, rotation=45 if max(map(len, names)) > 3 else 0)
@@ -179,8 +158,9 @@ def plot_misclassified(
             missing parent folders are created).
 
     Returns:
-        A `matplotlib.figure.Figure`: one panel per mistake shown, titled
-        `"true 4 / pred 9"`; or a single panel saying there is no mistake.
+        A `matplotlib.figure.Figure`: one panel per mistake shown (six to a
+        row), titled `"true 4\\npred 9"` on two lines; or a single panel saying
+        there is no mistake.
 
     Raises:
         ValueError: If the shapes do not match or an argument is invalid.
@@ -193,21 +173,17 @@ def plot_misclassified(
         >>> y_pred = np.array([0, 7, 2, 3, 1])
         >>> fig = plot_misclassified(x, y_true, y_pred)
         >>> [ax.get_title() for ax in fig.axes]
-        ['true 1 / pred 7', 'true 4 / pred 1']
+        ['true 1\\npred 7', 'true 4\\npred 1']
         >>> fig.get_suptitle()
         '2 of 5 misclassified'
     """
     images = _image_list(x)
-    labels = _true_labels(y_true)
-    if len(labels) != len(images):
-        raise ValueError(
-            f"Expected one label per image ({len(images)} images). "
-            f"Received: y_true of shape {labels.shape}"
-        )
+    labels = check_class_indices(y_true, "y_true")
+    check_same_length(images, labels, "x", "y_true", "number of examples")
     predicted, confidence = _predicted(y_pred, len(labels))
     max_images = check_positive_int(max_images, "max_images")
     num_classes = int(max(labels.max(), predicted.max())) + 1
-    names = _names(class_names, num_classes)
+    names = check_class_names(class_names, num_classes)
 
     wrong = np.flatnonzero(labels != predicted)
     if confidence is not None:
@@ -224,11 +200,11 @@ def plot_misclassified(
     shown = wrong[:max_images]
     titles = []
     for i in shown:
-        title = f"true {names[labels[i]]} / pred {names[predicted[i]]}"
+        title = f"true {names[labels[i]]}\npred {names[predicted[i]]}"
         if confidence is not None:
             title += f" ({confidence[i]:.2f})"
         titles.append(title)
-    fig = plot_images([images[i] for i in shown], titles, ncols=min(8, len(shown)))
+    fig = plot_images([images[i] for i in shown], titles, ncols=min(6, len(shown)))
     if len(shown) < len(wrong):
         summary += f" (the first {len(shown)} shown)"
     fig.suptitle(summary)

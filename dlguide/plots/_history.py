@@ -8,7 +8,7 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
-from ._save import _save_figure
+from ._save import COLUMN_WIDTH, _save_figure
 
 
 def _history_dict(history: Any) -> dict[str, list[float]]:
@@ -71,7 +71,7 @@ def plot_history(
                 "Expected metrics recorded in the history "
                 f"({', '.join(map(repr, available))}). Received: metrics={metrics!r}"
             )
-    fig = Figure(figsize=(4.2 * len(names), 3.4), layout="constrained")
+    fig = Figure(figsize=(min(COLUMN_WIDTH, 3.5 * len(names)), 3.0), layout="constrained")
     axes = fig.subplots(1, len(names), squeeze=False)[0]
     for ax, name in zip(axes, names, strict=True):
         epochs = range(1, len(data[name]) + 1)

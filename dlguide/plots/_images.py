@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .._validation import check_positive_int
-from ._save import _save_figure
+from ._save import COLUMN_WIDTH, _save_figure
 
 
 def _image_list(images: Any) -> list[np.ndarray]:
@@ -111,10 +111,11 @@ def plot_images(
             )
     ncols = min(check_positive_int(ncols, "ncols"), len(items))
     nrows = math.ceil(len(items) / ncols)
-    # Panels get wider when there are few columns, and as tall as the images' shape needs.
-    side = min(max(2.1, 6.5 / ncols), 4.5)
+    # Panels share the column's width, and are as tall as the images' shape needs.
+    side = min(COLUMN_WIDTH / ncols, 4.5)
     aspect = float(np.median([image.shape[0] / image.shape[1] for image in items]))
-    title_room = 0.3 if titles is not None else 0.05
+    lines = max((str(t).count("\n") + 1 for t in titles), default=1) if titles is not None else 0
+    title_room = 0.05 + 0.18 * lines
     fig = Figure(
         figsize=(side * ncols, (side * aspect + title_room) * nrows + 0.3), layout="constrained"
     )

@@ -155,7 +155,7 @@ def plot_loss_surface_paths(
     ax.set_ylim(*ylim)
     ax.set_xlabel("x")
     ax.set_ylabel("y")
-    ax.legend(loc="best", fontsize=8)
+    ax.legend(loc="best", fontsize=9)
     if title:
         ax.set_title(title)
     _save_figure(fig, path)

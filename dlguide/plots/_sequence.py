@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from ._save import _save_figure
+from ._save import COLUMN_WIDTH, _save_figure
 
 
 def _check_series(value: Any, name: str, *, allow_nan: bool = True) -> np.ndarray:
@@ -106,7 +106,7 @@ def plot_forecast(
                 f"Received: index with shape {x.shape}"
             )
 
-    fig = Figure(figsize=(8, 3.6), layout="constrained")
+    fig = Figure(figsize=(COLUMN_WIDTH, 3.4), layout="constrained")
     ax = fig.subplots()
     ax.plot(x, actual, color="black", linewidth=1.4, label="actual")
     for name, series in checked.items():

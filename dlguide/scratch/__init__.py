@@ -3,7 +3,9 @@
 Nothing here imports Keras or TensorFlow. The tests check every piece against
 Keras on the same inputs and weights: activations and losses against
 `keras.activations` / `keras.losses`, the MLP's backprop against TensorFlow's
-autodiff, each optimizer's trajectory against `keras.optimizers`.
+autodiff, each optimizer's trajectory against `keras.optimizers`, attention
+against `keras.ops.dot_product_attention` and
+`keras.layers.MultiHeadAttention`.
 
 Examples:
     >>> import numpy as np
@@ -31,6 +33,16 @@ from ._activations import (
     softmax_grad,
     tanh,
     tanh_grad,
+)
+from ._attention import (
+    MultiHeadAttention,
+    causal_mask,
+    layer_norm,
+    masked_softmax,
+    padding_mask,
+    positional_encoding,
+    rotary_embedding,
+    scaled_dot_product_attention,
 )
 from ._conv import avg_pool2d, conv2d, conv_output_shape, corr2d, max_pool2d
 from ._diffusion import (
@@ -99,6 +111,15 @@ __all__ = [
     "GRUCell",
     "LSTMCell",
     "SimpleRNNCell",
+    # attention and transformers
+    "MultiHeadAttention",
+    "causal_mask",
+    "layer_norm",
+    "masked_softmax",
+    "padding_mask",
+    "positional_encoding",
+    "rotary_embedding",
+    "scaled_dot_product_attention",
     # diffusion
     "ddim_step",
     "ddpm_step",

@@ -13,43 +13,18 @@ values and no overflow warnings.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from .._validation import check_bool, check_real
+from .._validation import check_axis, check_bool, check_float_array, check_real
 
 _SQRT_2 = math.sqrt(2.0)
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _GELU_CUBIC = 0.044715
 _erfc = np.frompyfunc(math.erfc, 1, 1)
-
-
-def _as_float_array(x: Any, name: str = "x") -> np.ndarray:
-    try:
-        array = np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"Expected a number or an array of numbers. Received: {name}={x!r}"
-        ) from None
-    return array
-
-
-def _check_axis(axis: Any, ndim: int) -> int:
-    if (
-        not isinstance(axis, numbers.Integral)
-        or isinstance(axis, bool)
-        or not -max(ndim, 1) <= axis < max(ndim, 1)
-    ):
-        raise ValueError(
-            f"Expected an integer axis in the range [-{max(ndim, 1)}, "
-            f"{max(ndim, 1)}) for an input with {ndim} dimension(s). "
-            f"Received: axis={axis!r}"
-        )
-    return int(axis)
 
 
 def sigmoid(x: Any) -> np.ndarray:
@@ -74,7 +49,7 @@ def sigmoid(x: Any) -> np.ndarray:
         >>> print(np.round(sigmoid(np.array([-1000.0, -1.0, 0.0, 1.0, 1000.0])), 4))
         [0.     0.2689 0.5    0.7311 1.    ]
     """
-    x = _as_float_array(x)
+    x = check_float_array(x)
     e = np.exp(-np.abs(x))  # in (0, 1]: never overflows
     return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
@@ -102,7 +77,7 @@ def sigmoid_grad(x: Any) -> np.ndarray:
         >>> print(np.round(sigmoid_grad(np.array([-5.0, 0.0, 2.0])), 4))
         [0.0066 0.25   0.105 ]
     """
-    x = _as_float_array(x)
+    x = check_float_array(x)
     return sigmoid(x) * sigmoid(-x)
 
 
@@ -127,7 +102,7 @@ def tanh(x: Any) -> np.ndarray:
         >>> print(np.round(tanh(np.array([-1000.0, -1.0, 0.0, 0.5])), 4))
         [-1.     -0.7616  0.      0.4621]
     """
-    return np.tanh(_as_float_array(x))
+    return np.tanh(check_float_array(x))
 
 
 def tanh_grad(x: Any) -> np.ndarray:
@@ -176,7 +151,7 @@ def relu(x: Any) -> np.ndarray:
         >>> print(relu(np.array([-2.0, 0.0, 3.0])))
         [0. 0. 3.]
     """
-    return np.maximum(_as_float_array(x), 0.0)
+    return np.maximum(check_float_array(x), 0.0)
 
 
 def relu_grad(x: Any) -> np.ndarray:
@@ -201,7 +176,7 @@ def relu_grad(x: Any) -> np.ndarray:
         >>> print(relu_grad(np.array([-2.0, 0.0, 3.0])))
         [0. 0. 1.]
     """
-    return (_as_float_array(x) > 0).astype(np.float64)
+    return (check_float_array(x) > 0).astype(np.float64)
 
 
 def leaky_relu(x: Any, negative_slope: float = 0.2) -> np.ndarray:
@@ -233,7 +208,7 @@ def leaky_relu(x: Any, negative_slope: float = 0.2) -> np.ndarray:
         ValueError: Expected a real number. Received: negative_slope='0.1'
     """
     negative_slope = check_real(negative_slope, "negative_slope")
-    x = _as_float_array(x)
+    x = check_float_array(x)
     return np.where(x > 0, x, negative_slope * x)
 
 
@@ -260,7 +235,7 @@ def leaky_relu_grad(x: Any, negative_slope: float = 0.2) -> np.ndarray:
         [0.2 0.2 1. ]
     """
     negative_slope = check_real(negative_slope, "negative_slope")
-    x = _as_float_array(x)
+    x = check_float_array(x)
     return np.where(x > 0, 1.0, negative_slope)
 
 
@@ -289,7 +264,7 @@ def elu(x: Any, alpha: float = 1.0) -> np.ndarray:
         [-1.     -0.6321  0.      2.    ]
     """
     alpha = check_real(alpha, "alpha")
-    x = _as_float_array(x)
+    x = check_float_array(x)
     return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0)))
 
 
@@ -313,7 +288,7 @@ def elu_grad(x: Any, alpha: float = 1.0) -> np.ndarray:
         [0.3679 1.     1.    ]
     """
     alpha = check_real(alpha, "alpha")
-    x = _as_float_array(x)
+    x = check_float_array(x)
     return np.where(x > 0, 1.0, alpha * np.exp(np.minimum(x, 0.0)))
 
 
@@ -348,7 +323,7 @@ def gelu(x: Any, approximate: bool = False) -> np.ndarray:
         [-0.0036 -0.1588  0.      0.8412]
     """
     approximate = check_bool(approximate, "approximate")
-    x = _as_float_array(x)
+    x = check_float_array(x)
     if approximate:
         xc = np.clip(x, -1e5, 1e5)  # tanh saturates long before: no x**3 overflow
         inner = _SQRT_2_OVER_PI * (xc + _GELU_CUBIC * xc**3)
@@ -380,7 +355,7 @@ def gelu_grad(x: Any, approximate: bool = False) -> np.ndarray:
         [-0.0119  0.5     1.0833]
     """
     approximate = check_bool(approximate, "approximate")
-    x = _as_float_array(x)
+    x = check_float_array(x)
     if approximate:
         xc = np.clip(x, -1e5, 1e5)  # tanh saturates long before: no x**3 overflow
         inner = _SQRT_2_OVER_PI * (xc + _GELU_CUBIC * xc**3)
@@ -424,8 +399,8 @@ def softmax(x: Any, axis: int = -1) -> np.ndarray:
         ...
         ValueError: Expected an integer axis in the range [-1, 1) for an input with 1 dimension(s). Received: axis=1
     """
-    x = _as_float_array(x)
-    axis = _check_axis(axis, x.ndim)
+    x = check_float_array(x)
+    axis = check_axis(axis, x)
     if x.ndim == 0:
         return np.ones_like(x)
     shifted = x - np.max(x, axis=axis, keepdims=True)
@@ -466,14 +441,14 @@ def softmax_grad(x: Any, upstream: Any, axis: int = -1) -> np.ndarray:
         ...
         ValueError: Expected x and upstream with the same shape. Received: x.shape=(3,), upstream.shape=(2,)
     """
-    x = _as_float_array(x)
-    upstream = _as_float_array(upstream, "upstream")
+    x = check_float_array(x)
+    upstream = check_float_array(upstream, "upstream")
     if x.shape != upstream.shape:
         raise ValueError(
             "Expected x and upstream with the same shape. "
             f"Received: x.shape={x.shape}, upstream.shape={upstream.shape}"
         )
-    axis = _check_axis(axis, x.ndim)
+    axis = check_axis(axis, x)
     if x.ndim == 0:
         return np.zeros_like(x)
     s = softmax(x, axis=axis)

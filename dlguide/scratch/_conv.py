@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
+from .._shapes import output_length, same_padding
 from .._validation import _is_int, check_array, check_choice, check_int_pair
 
 _PADDINGS = ("valid", "same")
-
-
-def _output_length(size: int, kernel: int, stride: int, padding: str) -> int:
-    """Output length along one axis (may be <= 0 for "valid" when the kernel does not fit)."""
-    if padding == "same":
-        return math.ceil(size / stride)
-    return (size - kernel) // stride + 1 if size >= kernel else 0
-
-
-def _same_padding(size: int, kernel: int, stride: int) -> tuple[int, int]:
-    """Zeros before and after one axis for "same" padding (TensorFlow's rule: extra one after)."""
-    total = max((math.ceil(size / stride) - 1) * stride + kernel - size, 0)
-    return total // 2, total - total // 2
 
 
 def _as_images(X: Any, name: str) -> tuple[np.ndarray, bool]:
@@ -48,7 +35,7 @@ def conv_output_shape(
     input_size: int | tuple[int, int],
     kernel_size: int | tuple[int, int],
     *,
-    stride: int | tuple[int, int] = 1,
+    strides: int | tuple[int, int] = 1,
     padding: str = "valid",
 ) -> int | tuple[int, int]:
     """Compute the output size of a convolution or pooling layer, as Keras does.
@@ -57,12 +44,12 @@ def conv_output_shape(
     $\\lfloor (n - k) / s \\rfloor + 1$. With `padding="same"` the input is
     padded with zeros so that the output has $\\lceil n / s \\rceil$ positions
     (equal to $n$ when the stride is 1). For a pooling layer pass the pool size
-    as `kernel_size` and as `stride` (Keras' default).
+    as `kernel_size` and as `strides` (Keras' default).
 
     Args:
         input_size: Height (or width) of the input, or a pair `(height, width)`.
         kernel_size: Kernel (or pool window) size, an int or a pair.
-        stride: Step between two windows, an int or a pair.
+        strides: Step between two windows, an int or a pair.
         padding: `"valid"` (no padding) or `"same"` (zero padding).
 
     Returns:
@@ -76,19 +63,19 @@ def conv_output_shape(
         >>> from dlguide.scratch import conv_output_shape
         >>> conv_output_shape(28, 3), conv_output_shape(28, 3, padding="same")
         (26, 28)
-        >>> conv_output_shape((28, 28), 3, stride=2, padding="same")
+        >>> conv_output_shape((28, 28), 3, strides=2, padding="same")
         (14, 14)
-        >>> conv_output_shape(7, 2, stride=2)  # a 2x2 max pooling of a 7x7 map
+        >>> conv_output_shape(7, 2, strides=2)  # a 2x2 max pooling of a 7x7 map
         3
     """
     single = _is_int(input_size)
     size = check_int_pair(input_size, "input_size")
     kernel = check_int_pair(kernel_size, "kernel_size")
-    strides = check_int_pair(stride, "stride")
+    strides = check_int_pair(strides, "strides")
     padding = check_choice(padding, "padding", _PADDINGS)
     _check_fits(size, kernel, "kernel_size", padding)
     out = tuple(
-        _output_length(n, k, s, padding) for n, k, s in zip(size, kernel, strides, strict=True)
+        output_length(n, k, s, padding) for n, k, s in zip(size, kernel, strides, strict=True)
     )
     return out[0] if single else out
 
@@ -122,17 +109,9 @@ def corr2d(X: Any, K: Any) -> np.ndarray:
         >>> corr2d(np.ones((6, 8)), np.array([[1.0, -1.0]])).shape  # a vertical-edge kernel
         (6, 7)
     """
-    arrays = []
-    for name, value in (("X", X), ("K", K)):
-        expected = "Expected a 2-D array of finite numbers."
-        try:
-            array = np.asarray(value, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise ValueError(f"{expected} Received: {name}={value!r}") from None
-        if array.ndim != 2 or 0 in array.shape or not np.all(np.isfinite(array)):
-            raise ValueError(f"{expected} Received: {name}.shape={array.shape}")
-        arrays.append(array)
-    X, K = arrays
+    expected = "Expected a 2-D array of finite numbers."
+    X = check_array(X, "X", expected, ndims=(2,))
+    K = check_array(K, "K", expected, ndims=(2,))
     _check_fits(X.shape, K.shape, "K.shape", "valid")
     h, w = K.shape
     Y = np.zeros((X.shape[0] - h + 1, X.shape[1] - w + 1))
@@ -147,7 +126,7 @@ def conv2d(
     K: Any,
     b: Any = None,
     *,
-    stride: int | tuple[int, int] = 1,
+    strides: int | tuple[int, int] = 1,
     padding: str = "valid",
 ) -> np.ndarray:
     """Apply a 2-D convolution layer (multi-channel, strided, padded) like `keras.layers.Conv2D`.
@@ -162,7 +141,7 @@ def conv2d(
             `(height, width, c_in)`.
         K: Kernel, shape `(kh, kw, c_in, c_out)`.
         b: Optional bias, shape `(c_out,)`.
-        stride: Step of the kernel, an int or a pair `(sh, sw)`.
+        strides: Step of the kernel, an int or a pair `(sh, sw)`.
         padding: `"valid"` (no padding) or `"same"` (zeros around the image,
             split as TensorFlow does: the extra row or column goes after).
 
@@ -179,7 +158,7 @@ def conv2d(
         >>> from dlguide.scratch import conv2d
         >>> rng = np.random.default_rng(0)
         >>> X, K = rng.normal(size=(2, 28, 28, 1)), rng.normal(size=(3, 3, 1, 8))
-        >>> conv2d(X, K).shape, conv2d(X, K, padding="same", stride=2).shape
+        >>> conv2d(X, K).shape, conv2d(X, K, padding="same", strides=2).shape
         ((2, 26, 26, 8), (2, 14, 14, 8))
         >>> conv2d(X, rng.normal(size=(3, 3, 2, 8)))
         Traceback (most recent call last):
@@ -205,16 +184,16 @@ def conv2d(
             raise ValueError(f"Expected a bias of shape ({c_out},). Received: b={b!r}") from None
         if b.shape != (c_out,):
             raise ValueError(f"Expected a bias of shape ({c_out},). Received: b.shape={b.shape}")
-    strides = check_int_pair(stride, "stride")
+    strides = check_int_pair(strides, "strides")
     padding = check_choice(padding, "padding", _PADDINGS)
     kh, kw = K.shape[:2]
     size = X.shape[1:3]
     _check_fits(size, (kh, kw), "kernel size", padding)
     if padding == "same":
-        pads = [_same_padding(n, k, s) for n, k, s in zip(size, (kh, kw), strides, strict=True)]
+        pads = [same_padding(n, k, s) for n, k, s in zip(size, (kh, kw), strides, strict=True)]
         X = np.pad(X, [(0, 0), pads[0], pads[1], (0, 0)])
     out_h, out_w = (
-        _output_length(n, k, s, padding) for n, k, s in zip(size, (kh, kw), strides, strict=True)
+        output_length(n, k, s, padding) for n, k, s in zip(size, (kh, kw), strides, strict=True)
     )
     sh, sw = strides
     Y = np.zeros((X.shape[0], out_h, out_w, c_out))
@@ -229,10 +208,10 @@ def conv2d(
     return Y[0] if single else Y
 
 
-def _pool(X: Any, pool_size: Any, stride: Any, padding: str, mode: str) -> np.ndarray:
+def _pool(X: Any, pool_size: Any, strides: Any, padding: str, mode: str) -> np.ndarray:
     X, single = _as_images(X, "X")
     window = check_int_pair(pool_size, "pool_size")
-    strides = window if stride is None else check_int_pair(stride, "stride")
+    strides = window if strides is None else check_int_pair(strides, "strides")
     padding = check_choice(padding, "padding", _PADDINGS)
     size = X.shape[1:3]
     _check_fits(size, window, "pool_size", padding)
@@ -240,13 +219,13 @@ def _pool(X: Any, pool_size: Any, stride: Any, padding: str, mode: str) -> np.nd
     if padding == "same":
         pads = [
             (0, 0),
-            *(_same_padding(n, k, s) for n, k, s in zip(size, window, strides, strict=True)),
+            *(same_padding(n, k, s) for n, k, s in zip(size, window, strides, strict=True)),
         ]
         fill = -np.inf if mode == "max" else 0.0
         X = np.pad(X, [*pads, (0, 0)], constant_values=fill)
         valid = np.pad(valid, [*pads, (0, 0)])
     out_h, out_w = (
-        _output_length(n, k, s, padding) for n, k, s in zip(size, window, strides, strict=True)
+        output_length(n, k, s, padding) for n, k, s in zip(size, window, strides, strict=True)
     )
     sh, sw = strides
     patches = [
@@ -268,7 +247,7 @@ def max_pool2d(
     X: Any,
     pool_size: int | tuple[int, int] = 2,
     *,
-    stride: int | tuple[int, int] | None = None,
+    strides: int | tuple[int, int] | None = None,
     padding: str = "valid",
 ) -> np.ndarray:
     """Apply 2-D max pooling like `keras.layers.MaxPooling2D`: the largest value of each window.
@@ -279,7 +258,7 @@ def max_pool2d(
         X: Images, shape `(batch, height, width, channels)` or one image
             `(height, width, channels)`.
         pool_size: Window size, an int or a pair.
-        stride: Step between windows; `None` (the Keras default) means
+        strides: Step between windows; `None` (the Keras default) means
             `pool_size`, i.e. windows that do not overlap.
         padding: `"valid"` (drop the windows that do not fit) or `"same"`
             (pad so that every pixel is seen; padding never wins the max).
@@ -301,14 +280,14 @@ def max_pool2d(
         >>> max_pool2d(np.zeros((1, 7, 7, 3))).shape, max_pool2d(np.zeros((1, 7, 7, 3)), padding="same").shape
         ((1, 3, 3, 3), (1, 4, 4, 3))
     """
-    return _pool(X, pool_size, stride, padding, "max")
+    return _pool(X, pool_size, strides, padding, "max")
 
 
 def avg_pool2d(
     X: Any,
     pool_size: int | tuple[int, int] = 2,
     *,
-    stride: int | tuple[int, int] | None = None,
+    strides: int | tuple[int, int] | None = None,
     padding: str = "valid",
 ) -> np.ndarray:
     """Apply 2-D average pooling like `keras.layers.AveragePooling2D`: the mean of each window.
@@ -320,7 +299,7 @@ def avg_pool2d(
         X: Images, shape `(batch, height, width, channels)` or one image
             `(height, width, channels)`.
         pool_size: Window size, an int or a pair.
-        stride: Step between windows; `None` (the Keras default) means
+        strides: Step between windows; `None` (the Keras default) means
             `pool_size`.
         padding: `"valid"` or `"same"`.
 
@@ -338,7 +317,7 @@ def avg_pool2d(
         >>> avg_pool2d(X)[..., 0]
         array([[ 2.5,  4.5],
                [10.5, 12.5]])
-        >>> avg_pool2d(X, 3, stride=1).shape
+        >>> avg_pool2d(X, 3, strides=1).shape
         (2, 2, 1)
     """
-    return _pool(X, pool_size, stride, padding, "average")
+    return _pool(X, pool_size, strides, padding, "average")

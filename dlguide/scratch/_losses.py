@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_bool
-from ._activations import _as_float_array, _check_axis, sigmoid, softmax
+from .._validation import check_axis, check_bool, check_float_array
+from ._activations import sigmoid, softmax
 
 EPSILON = 1e-7
 """Clip value for probabilities, the default of `keras.backend.epsilon()`."""
@@ -43,7 +43,7 @@ def _match_rank(y: np.ndarray, y_hat: np.ndarray) -> np.ndarray:
 
 
 def _check_y_hat(y_hat: Any) -> np.ndarray:
-    y_hat = _as_float_array(y_hat, "y_hat")
+    y_hat = check_float_array(y_hat, "y_hat")
     if y_hat.ndim == 0:
         raise ValueError(
             "Expected y_hat with at least 1 dimension (a batch). "
@@ -54,7 +54,7 @@ def _check_y_hat(y_hat: Any) -> np.ndarray:
 
 def _prepare(y: Any, y_hat: Any) -> tuple[np.ndarray, np.ndarray]:
     y_hat = _check_y_hat(y_hat)
-    y = _match_rank(_as_float_array(y, "y"), y_hat)
+    y = _match_rank(check_float_array(y, "y"), y_hat)
     if y.shape != y_hat.shape:
         raise ValueError(
             "Expected y and y_hat with the same shape. "
@@ -65,7 +65,7 @@ def _prepare(y: Any, y_hat: Any) -> tuple[np.ndarray, np.ndarray]:
 
 def _prepare_sparse(y: Any, y_hat: Any) -> tuple[np.ndarray, np.ndarray]:
     y_hat = _check_y_hat(y_hat)
-    y = _as_float_array(y, "y")
+    y = check_float_array(y, "y")
     if y.ndim == y_hat.ndim and y.ndim > 0 and y.shape[-1] == 1:
         y = y[..., 0]
     if y.shape != y_hat.shape[:-1]:
@@ -111,10 +111,10 @@ def logsumexp(x: Any, axis: int = -1) -> np.ndarray:
         >>> print(np.round(logsumexp(np.array([[1000.0, 1000.0], [-1000.0, 0.0]])), 4))
         [1000.6931    0.    ]
     """
-    x = _as_float_array(x)
+    x = check_float_array(x)
     if x.ndim == 0:
         raise ValueError(f"Expected x with at least 1 dimension. Received: x.shape={x.shape}")
-    axis = _check_axis(axis, x.ndim)
+    axis = check_axis(axis, x)
     m = np.max(x, axis=axis, keepdims=True)
     m = np.where(np.isfinite(m), m, 0.0)  # all -inf (or inf) rows: no inf - inf
     with np.errstate(divide="ignore"):  # log(0) = -inf for an all -inf row

@@ -12,6 +12,7 @@ from .._validation import (
     check_non_negative_int,
     check_positive_float,
     check_positive_int,
+    check_seed,
 )
 from ._activations import ACTIVATIONS, sigmoid, softmax
 from ._losses import (
@@ -29,7 +30,7 @@ _OUTPUTS = ("sigmoid", "softmax", "linear")
 _PARAM_NAMES = ("W1", "b1", "W2", "b2")
 
 
-def glorot_uniform(fan_in: int, fan_out: int, rng: np.random.Generator) -> np.ndarray:
+def glorot_uniform(fan_in: int, fan_out: int, *, seed: Any = None) -> np.ndarray:
     """Draw a weight matrix from Keras' default Glorot-uniform initializer.
 
     Each weight is uniform in $[-l, l]$ with $l = \\sqrt{6 / (\\text{fan\\_in} +
@@ -39,28 +40,27 @@ def glorot_uniform(fan_in: int, fan_out: int, rng: np.random.Generator) -> np.nd
     Args:
         fan_in: Number of inputs of the layer.
         fan_out: Number of outputs (units) of the layer.
-        rng: A NumPy random generator, e.g. `np.random.default_rng(0)`.
+        seed: An int for reproducible weights, `None` for fresh ones, or a
+            `numpy.random.Generator` to draw several matrices from one
+            stream (as `MLP` does).
 
     Returns:
         A float64 array of shape `(fan_in, fan_out)`.
 
     Raises:
         ValueError: If `fan_in` or `fan_out` is not a positive integer, or
-            `rng` is not a `numpy.random.Generator`.
+            `seed` is not a non-negative integer, `None` or a `Generator`.
 
     Examples:
         >>> import numpy as np
         >>> from dlguide.scratch import glorot_uniform
-        >>> W = glorot_uniform(30, 16, np.random.default_rng(0))
+        >>> W = glorot_uniform(30, 16, seed=0)
         >>> W.shape, bool(np.abs(W).max() <= np.sqrt(6 / (30 + 16)))
         ((30, 16), True)
     """
     fan_in = check_positive_int(fan_in, "fan_in")
     fan_out = check_positive_int(fan_out, "fan_out")
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(
-            f"Expected a numpy.random.Generator (np.random.default_rng(seed)). Received: rng={rng!r}"
-        )
+    rng = check_seed(seed, generator=True)
     limit = np.sqrt(6.0 / (fan_in + fan_out))
     return rng.uniform(-limit, limit, size=(fan_in, fan_out))
 
@@ -115,7 +115,7 @@ class MLP:
         >>> net = MLP(num_inputs=2, num_hiddens=8, num_outputs=1, activation="tanh")
         >>> {name: p.shape for name, p in net.params.items()}
         {'W1': (2, 8), 'b1': (8,), 'W2': (8, 1), 'b2': (1,)}
-        >>> losses = net.fit(X, y, num_epochs=500, lr=0.5, batch_size=4)
+        >>> losses = net.fit(X, y, num_epochs=500, learning_rate=0.5, batch_size=4)
         >>> print(f"loss {losses[0]:.3f} -> {losses[-1]:.3f}")
         loss 0.709 -> 0.007
         >>> net.predict(X)
@@ -149,9 +149,9 @@ class MLP:
         self._phi, self._phi_grad = ACTIVATIONS[self.activation]
         rng = np.random.default_rng(self.seed)
         self.params: dict[str, np.ndarray] = {
-            "W1": glorot_uniform(self.num_inputs, self.num_hiddens, rng),
+            "W1": glorot_uniform(self.num_inputs, self.num_hiddens, seed=rng),
             "b1": np.zeros(self.num_hiddens),
-            "W2": glorot_uniform(self.num_hiddens, self.num_outputs, rng),
+            "W2": glorot_uniform(self.num_hiddens, self.num_outputs, seed=rng),
             "b2": np.zeros(self.num_outputs),
         }
         self._rng = rng
@@ -399,21 +399,21 @@ class MLP:
         X: Any,
         y: Any,
         num_epochs: int = 10,
-        lr: float | None = None,
+        learning_rate: float | None = None,
         batch_size: int = 32,
         optimizer: Any = None,
     ) -> list[float]:
         """Train with minibatch gradient descent, shuffling the examples each epoch.
 
         Each step runs `backward` on one minibatch and updates the parameters
-        in place: `param -= lr * grad` (plain SGD), or `optimizer.step(params,
+        in place: `param -= learning_rate * grad` (plain SGD), or `optimizer.step(params,
         grads)` with an optimizer from `dlguide.scratch` (`SGD`, `Adam`, ...).
 
         Args:
             X: Inputs, an array of shape `(num_examples, num_inputs)`.
             y: Targets, as for `loss`.
             num_epochs: Number of passes over the data.
-            lr: Learning rate of plain SGD, a positive float (default 0.1).
+            learning_rate: Learning rate of plain SGD, a positive float (default 0.1).
                 Leave it `None` when passing an optimizer, which has its own.
             batch_size: Number of examples per update (the last batch of an
                 epoch may be smaller).
@@ -426,7 +426,7 @@ class MLP:
             as `loss`).
 
         Raises:
-            ValueError: If an argument is invalid, or both `lr` and `optimizer`
+            ValueError: If an argument is invalid, or both `learning_rate` and `optimizer`
                 are given.
 
         Examples:
@@ -436,25 +436,29 @@ class MLP:
             >>> X = rng.normal(size=(200, 2))
             >>> y = (X[:, 0] * X[:, 1] > 0).astype(int)  # the signs agree: XOR-like
             >>> net = MLP(num_inputs=2, num_hiddens=16, num_outputs=1)
-            >>> losses = net.fit(X, y, num_epochs=100, lr=0.3)
+            >>> losses = net.fit(X, y, num_epochs=100, learning_rate=0.3)
             >>> print(f"loss {losses[0]:.2f} -> {losses[-1]:.2f}, "
             ...       f"accuracy {np.mean(net.predict(X) == y):.2f}")
             loss 0.69 -> 0.07, accuracy 0.99
-            >>> net.fit(X, y, lr=0.1, optimizer=object())
+            >>> net.fit(X, y, learning_rate=0.1, optimizer=object())
             Traceback (most recent call last):
             ...
-            ValueError: Expected lr=None when an optimizer is given (set the learning rate on the optimizer). Received: lr=0.1
+            ValueError: Expected learning_rate=None when an optimizer is given (set the learning rate on the optimizer). Received: learning_rate=0.1
         """
         X = check_features(X, "X", self.num_inputs)
         y = self._check_y(y, len(X))
         num_epochs = check_positive_int(num_epochs, "num_epochs")
         batch_size = check_positive_int(batch_size, "batch_size")
         if optimizer is None:
-            lr = 0.1 if lr is None else check_positive_float(lr, "lr")
-        elif lr is not None:
+            learning_rate = (
+                0.1
+                if learning_rate is None
+                else check_positive_float(learning_rate, "learning_rate")
+            )
+        elif learning_rate is not None:
             raise ValueError(
-                "Expected lr=None when an optimizer is given (set the learning rate "
-                f"on the optimizer). Received: lr={lr!r}"
+                "Expected learning_rate=None when an optimizer is given (set the learning rate "
+                f"on the optimizer). Received: learning_rate={learning_rate!r}"
             )
         elif not callable(getattr(optimizer, "step", None)):
             raise ValueError(
@@ -472,7 +476,7 @@ class MLP:
                 loss, grads = self._backward(y[batch])
                 if optimizer is None:
                     for name, grad in grads.items():
-                        self.params[name] -= lr * grad
+                        self.params[name] -= learning_rate * grad
                 else:
                     optimizer.step(self.params, grads)
                 total += loss * len(batch)

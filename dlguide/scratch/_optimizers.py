@@ -66,10 +66,10 @@ def _check_params_and_grads(params: Any, grads: Any) -> list[tuple[str, np.ndarr
 class _Optimizer:
     """Shared machinery: argument checks, per-key state and the step counter."""
 
-    _hyperparameters: tuple[str, ...] = ("lr",)
+    _hyperparameters: tuple[str, ...] = ("learning_rate",)
 
-    def __init__(self, lr: float) -> None:
-        self.lr = check_positive_float(lr, "lr")
+    def __init__(self, learning_rate: float) -> None:
+        self.learning_rate = check_positive_float(learning_rate, "learning_rate")
         self.iterations = 0
 
     def __repr__(self) -> str:
@@ -109,14 +109,14 @@ class SGD(_Optimizer):
 
     The update rules, as in `keras.optimizers.SGD`, for a gradient `g`:
 
-    - plain (`momentum=0`): `w = w - lr * g`;
-    - momentum: `m = momentum * m - lr * g`, then `w = w + m`;
-    - Nesterov: the same `m`, then `w = w + momentum * m - lr * g`.
+    - plain (`momentum=0`): `w = w - learning_rate * g`;
+    - momentum: `m = momentum * m - learning_rate * g`, then `w = w + m`;
+    - Nesterov: the same `m`, then `w = w + momentum * m - learning_rate * g`.
 
     `m` starts at zero and is kept per parameter in `momentums`.
 
     Args:
-        lr: Learning rate, > 0.
+        learning_rate: Learning rate, > 0.
         momentum: Momentum in [0, 1); 0 gives plain gradient descent.
         nesterov: Whether to use Nesterov momentum.
 
@@ -127,35 +127,37 @@ class SGD(_Optimizer):
         >>> import numpy as np
         >>> from dlguide.scratch import SGD
         >>> params = {"w": np.array([1.0, -2.0])}
-        >>> opt = SGD(lr=0.1, momentum=0.9)
+        >>> opt = SGD(learning_rate=0.1, momentum=0.9)
         >>> for _ in range(3):
         ...     opt.step(params, {"w": 2 * params["w"]})  # gradient of sum(w ** 2)
         >>> opt, opt.iterations
-        (SGD(lr=0.1, momentum=0.9, nesterov=False), 3)
+        (SGD(learning_rate=0.1, momentum=0.9, nesterov=False), 3)
         >>> np.round(params["w"], 4), np.round(opt.momentums["w"], 4)
         (array([ 0.062, -0.124]), array([-0.398,  0.796]))
-        >>> SGD(lr=-1)
+        >>> SGD(learning_rate=-1)
         Traceback (most recent call last):
         ...
-        ValueError: Expected a positive float. Received: lr=-1
+        ValueError: Expected a positive float. Received: learning_rate=-1
     """
 
-    _hyperparameters = ("lr", "momentum", "nesterov")
+    _hyperparameters = ("learning_rate", "momentum", "nesterov")
 
-    def __init__(self, lr: float = 0.01, momentum: float = 0.0, nesterov: bool = False) -> None:
-        super().__init__(lr)
+    def __init__(
+        self, learning_rate: float = 0.01, momentum: float = 0.0, nesterov: bool = False
+    ) -> None:
+        super().__init__(learning_rate)
         self.momentum = check_rate(momentum, "momentum")
         self.nesterov = check_bool(nesterov, "nesterov")
         self.momentums: dict[str, np.ndarray] = {}
 
     def _update(self, key: str, param: np.ndarray, grad: np.ndarray) -> None:
         if self.momentum == 0:
-            param -= grad * self.lr
+            param -= grad * self.learning_rate
             return
         m = self.momentums.setdefault(key, np.zeros(param.shape))
-        m[...] = m * self.momentum - grad * self.lr
+        m[...] = m * self.momentum - grad * self.learning_rate
         if self.nesterov:
-            param += m * self.momentum - grad * self.lr
+            param += m * self.momentum - grad * self.learning_rate
         else:
             param += m
 
@@ -167,10 +169,10 @@ class RMSprop(_Optimizer):
     the epsilon inside the square root:
 
     - `v = rho * v + (1 - rho) * g ** 2` (`v` starts at zero);
-    - `w = w - lr * g / sqrt(v + epsilon)`.
+    - `w = w - learning_rate * g / sqrt(v + epsilon)`.
 
     Args:
-        lr: Learning rate, > 0.
+        learning_rate: Learning rate, > 0.
         rho: Decay of the running average of squared gradients, in [0, 1).
         epsilon: Small constant added to `v` before the square root, > 0.
 
@@ -181,9 +183,9 @@ class RMSprop(_Optimizer):
         >>> import numpy as np
         >>> from dlguide.scratch import RMSprop
         >>> params = {"w": np.array([1.0, -2.0])}
-        >>> opt = RMSprop(lr=0.1)
+        >>> opt = RMSprop(learning_rate=0.1)
         >>> opt.step(params, {"w": np.array([0.5, 10.0])})
-        >>> np.round(params["w"], 4)  # the first step is about lr / sqrt(1 - rho)
+        >>> np.round(params["w"], 4)  # the first step is about learning_rate / sqrt(1 - rho)
         array([ 0.6838, -2.3162])
         >>> np.round(opt.velocities["w"], 4)
         array([ 0.025, 10.   ])
@@ -193,10 +195,12 @@ class RMSprop(_Optimizer):
         ValueError: Expected a float in the range [0, 1). Received: rho=1.0
     """
 
-    _hyperparameters = ("lr", "rho", "epsilon")
+    _hyperparameters = ("learning_rate", "rho", "epsilon")
 
-    def __init__(self, lr: float = 0.001, rho: float = 0.9, epsilon: float = 1e-7) -> None:
-        super().__init__(lr)
+    def __init__(
+        self, learning_rate: float = 0.001, rho: float = 0.9, epsilon: float = 1e-7
+    ) -> None:
+        super().__init__(learning_rate)
         self.rho = check_rate(rho, "rho")
         self.epsilon = check_positive_float(epsilon, "epsilon")
         self.velocities: dict[str, np.ndarray] = {}
@@ -204,7 +208,7 @@ class RMSprop(_Optimizer):
     def _update(self, key: str, param: np.ndarray, grad: np.ndarray) -> None:
         v = self.velocities.setdefault(key, np.zeros(param.shape))
         v[...] = self.rho * v + (1 - self.rho) * np.square(grad)
-        param -= self.lr * grad / np.sqrt(v + self.epsilon)
+        param -= self.learning_rate * grad / np.sqrt(v + self.epsilon)
 
 
 class Adagrad(_Optimizer):
@@ -214,10 +218,10 @@ class Adagrad(_Optimizer):
     `initial_accumulator_value` (not zero), and epsilon sits inside the root:
 
     - `a = a + g ** 2`;
-    - `w = w - lr * g / sqrt(a + epsilon)`.
+    - `w = w - learning_rate * g / sqrt(a + epsilon)`.
 
     Args:
-        lr: Learning rate, > 0.
+        learning_rate: Learning rate, > 0.
         initial_accumulator_value: Starting value of the accumulator, >= 0.
         epsilon: Small constant added to the accumulator before the root, > 0.
 
@@ -228,7 +232,7 @@ class Adagrad(_Optimizer):
         >>> import numpy as np
         >>> from dlguide.scratch import Adagrad
         >>> params = {"w": np.array([1.0, -2.0])}
-        >>> opt = Adagrad(lr=0.1)
+        >>> opt = Adagrad(learning_rate=0.1)
         >>> for _ in range(2):
         ...     opt.step(params, {"w": np.array([0.5, 2.0])})
         >>> np.round(opt.accumulators["w"], 4)  # 0.1 + 0.5 ** 2 + 0.5 ** 2, ...
@@ -241,15 +245,15 @@ class Adagrad(_Optimizer):
         ValueError: Expected a non-negative float. Received: initial_accumulator_value=-0.1
     """
 
-    _hyperparameters = ("lr", "initial_accumulator_value", "epsilon")
+    _hyperparameters = ("learning_rate", "initial_accumulator_value", "epsilon")
 
     def __init__(
         self,
-        lr: float = 0.001,
+        learning_rate: float = 0.001,
         initial_accumulator_value: float = 0.1,
         epsilon: float = 1e-7,
     ) -> None:
-        super().__init__(lr)
+        super().__init__(learning_rate)
         self.initial_accumulator_value = check_non_negative_float(
             initial_accumulator_value, "initial_accumulator_value"
         )
@@ -259,7 +263,7 @@ class Adagrad(_Optimizer):
     def _update(self, key: str, param: np.ndarray, grad: np.ndarray) -> None:
         a = self.accumulators.setdefault(key, np.full(param.shape, self.initial_accumulator_value))
         a += np.square(grad)
-        param -= self.lr * grad / np.sqrt(a + self.epsilon)
+        param -= self.learning_rate * grad / np.sqrt(a + self.epsilon)
 
 
 class Adam(_Optimizer):
@@ -269,14 +273,14 @@ class Adam(_Optimizer):
     is folded into the learning rate and epsilon is added *after* the root:
 
     - `m = m + (g - m) * (1 - beta_1)`, `v = v + (g ** 2 - v) * (1 - beta_2)`;
-    - `alpha = lr * sqrt(1 - beta_2 ** t) / (1 - beta_1 ** t)`;
+    - `alpha = learning_rate * sqrt(1 - beta_2 ** t) / (1 - beta_1 ** t)`;
     - `w = w - alpha * m / (sqrt(v) + epsilon)`.
 
     `m` and `v` start at zero and are kept per parameter in `momentums` and
     `velocities`; `iterations` counts the steps taken.
 
     Args:
-        lr: Learning rate, > 0.
+        learning_rate: Learning rate, > 0.
         beta_1: Decay of the running mean of gradients, in [0, 1).
         beta_2: Decay of the running mean of squared gradients, in [0, 1).
         epsilon: Small constant added to `sqrt(v)`, > 0.
@@ -288,9 +292,9 @@ class Adam(_Optimizer):
         >>> import numpy as np
         >>> from dlguide.scratch import Adam
         >>> params = {"w": np.array([1.0, -2.0])}
-        >>> opt = Adam(lr=0.1)
+        >>> opt = Adam(learning_rate=0.1)
         >>> opt.step(params, {"w": np.array([0.5, 100.0])})
-        >>> np.round(params["w"], 4)  # the first step is lr * sign(g), whatever |g|
+        >>> np.round(params["w"], 4)  # the first step is learning_rate * sign(g), whatever |g|
         array([ 0.9, -2.1])
         >>> Adam(beta_2=1.5)
         Traceback (most recent call last):
@@ -298,16 +302,16 @@ class Adam(_Optimizer):
         ValueError: Expected a float in the range [0, 1). Received: beta_2=1.5
     """
 
-    _hyperparameters = ("lr", "beta_1", "beta_2", "epsilon")
+    _hyperparameters = ("learning_rate", "beta_1", "beta_2", "epsilon")
 
     def __init__(
         self,
-        lr: float = 0.001,
+        learning_rate: float = 0.001,
         beta_1: float = 0.9,
         beta_2: float = 0.999,
         epsilon: float = 1e-7,
     ) -> None:
-        super().__init__(lr)
+        super().__init__(learning_rate)
         self.beta_1 = check_rate(beta_1, "beta_1")
         self.beta_2 = check_rate(beta_2, "beta_2")
         self.epsilon = check_positive_float(epsilon, "epsilon")
@@ -318,7 +322,7 @@ class Adam(_Optimizer):
         t = self.iterations + 1
         m = self.momentums.setdefault(key, np.zeros(param.shape))
         v = self.velocities.setdefault(key, np.zeros(param.shape))
-        alpha = self.lr * np.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
+        alpha = self.learning_rate * np.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
         m += (grad - m) * (1 - self.beta_1)
         v += (np.square(grad) - v) * (1 - self.beta_2)
         param -= m * alpha / (np.sqrt(v) + self.epsilon)
@@ -331,11 +335,11 @@ class AdamW(Adam):
     towards zero, independently of the gradient, then applies the Adam update
     (with the gradient computed before the shrink):
 
-    - `w = w - w * weight_decay * lr`;
+    - `w = w - w * weight_decay * learning_rate`;
     - the `Adam` step.
 
     Args:
-        lr: Learning rate, > 0.
+        learning_rate: Learning rate, > 0.
         weight_decay: Decay rate, >= 0; 0 gives plain Adam.
         beta_1: Decay of the running mean of gradients, in [0, 1).
         beta_2: Decay of the running mean of squared gradients, in [0, 1).
@@ -348,7 +352,7 @@ class AdamW(Adam):
         >>> import numpy as np
         >>> from dlguide.scratch import AdamW
         >>> params = {"w": np.array([1.0, -2.0])}
-        >>> opt = AdamW(lr=0.1, weight_decay=0.5)
+        >>> opt = AdamW(learning_rate=0.1, weight_decay=0.5)
         >>> opt.step(params, {"w": np.zeros(2)})  # no gradient: only the decay acts
         >>> np.round(params["w"], 4)
         array([ 0.95, -1.9 ])
@@ -358,19 +362,19 @@ class AdamW(Adam):
         ValueError: Expected a non-negative float. Received: weight_decay=-0.01
     """
 
-    _hyperparameters = ("lr", "weight_decay", "beta_1", "beta_2", "epsilon")
+    _hyperparameters = ("learning_rate", "weight_decay", "beta_1", "beta_2", "epsilon")
 
     def __init__(
         self,
-        lr: float = 0.001,
+        learning_rate: float = 0.001,
         weight_decay: float = 0.004,
         beta_1: float = 0.9,
         beta_2: float = 0.999,
         epsilon: float = 1e-7,
     ) -> None:
-        super().__init__(lr, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon)
+        super().__init__(learning_rate, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon)
         self.weight_decay = check_non_negative_float(weight_decay, "weight_decay")
 
     def _before_update(self, triples: list[tuple[str, np.ndarray, np.ndarray]]) -> None:
         for _, param, _ in triples:
-            param -= param * self.weight_decay * self.lr
+            param -= param * self.weight_decay * self.learning_rate

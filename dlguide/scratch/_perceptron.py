@@ -46,7 +46,7 @@ class Perceptron:
 
     Args:
         num_inputs: Number of input features.
-        lr: Learning rate $\\eta$, a positive float.
+        learning_rate: Learning rate $\\eta$, a positive float.
         seed: Seed of the small random initial weights.
 
     Attributes:
@@ -66,22 +66,22 @@ class Perceptron:
         [2, 2, 3, 2, 2, 3, 2, 1, 0, 0]
         >>> perceptron.predict(X)
         array([0, 0, 0, 1])
-        >>> Perceptron(num_inputs=2, lr=-1)
+        >>> Perceptron(num_inputs=2, learning_rate=-1)
         Traceback (most recent call last):
         ...
-        ValueError: Expected a positive float. Received: lr=-1
+        ValueError: Expected a positive float. Received: learning_rate=-1
     """
 
-    def __init__(self, num_inputs: int, lr: float = 1.0, seed: int = 0) -> None:
+    def __init__(self, num_inputs: int, learning_rate: float = 1.0, seed: int = 0) -> None:
         self.num_inputs = check_positive_int(num_inputs, "num_inputs")
-        self.lr = check_positive_float(lr, "lr")
+        self.learning_rate = check_positive_float(learning_rate, "learning_rate")
         self.seed = check_non_negative_int(seed, "seed")
         rng = np.random.default_rng(self.seed)
         self.w = rng.normal(scale=0.01, size=self.num_inputs)
         self.b = 0.0
 
     def __repr__(self) -> str:
-        return f"Perceptron(num_inputs={self.num_inputs}, lr={self.lr}, seed={self.seed})"
+        return f"Perceptron(num_inputs={self.num_inputs}, learning_rate={self.learning_rate}, seed={self.seed})"
 
     def predict(self, X: Any) -> np.ndarray:
         """Predict 0/1 labels with the step function of $X w + b$.
@@ -143,8 +143,8 @@ class Perceptron:
             for x_i, y_i in zip(X, y, strict=True):
                 y_hat = int(x_i @ self.w + self.b > 0)
                 if y_hat != y_i:  # wrong: move the line towards the right side of x
-                    self.w = self.w + self.lr * (y_i - y_hat) * x_i
-                    self.b = float(self.b + self.lr * (y_i - y_hat))
+                    self.w = self.w + self.learning_rate * (y_i - y_hat) * x_i
+                    self.b = float(self.b + self.learning_rate * (y_i - y_hat))
                     num_errors += 1
             errors.append(num_errors)
         return errors

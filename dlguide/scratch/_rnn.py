@@ -49,7 +49,7 @@ class _RecurrentCell:
         self.num_hiddens = check_positive_int(num_hiddens, "num_hiddens")
         self.seed = check_non_negative_int(seed, "seed")
         rng = np.random.default_rng(self.seed)
-        kernel = glorot_uniform(self.num_inputs, len(self._gates) * self.num_hiddens, rng)
+        kernel = glorot_uniform(self.num_inputs, len(self._gates) * self.num_hiddens, seed=rng)
         recurrent = np.concatenate(
             [_orthogonal(self.num_hiddens, rng) for _ in self._gates], axis=1
         )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import numpy as np
@@ -12,6 +11,7 @@ from .._validation import (
     check_non_empty_str,
     check_non_negative_float,
     check_positive_int,
+    check_seed,
 )
 from ._vocabulary import CharVocabulary
 
@@ -30,17 +30,7 @@ def _probability_rows(value: Any, name: str) -> np.ndarray:
     return array
 
 
-def _check_rng(rng: Any) -> np.random.Generator:
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool) and rng >= 0:
-        return np.random.default_rng(int(rng))
-    raise ValueError(
-        f"Expected a numpy.random.Generator or a non-negative integer seed. Received: rng={rng!r}"
-    )
-
-
-def sample(probabilities: Any, temperature: float = 1.0, *, rng: Any) -> Any:
+def sample(probabilities: Any, temperature: float = 1.0, *, seed: Any = None) -> Any:
     """Draw a class (e.g. the next character) from a distribution reshaped by a temperature.
 
     The probabilities are raised to the power `1 / temperature` and
@@ -54,27 +44,28 @@ def sample(probabilities: Any, temperature: float = 1.0, *, rng: Any) -> Any:
         probabilities: One distribution of shape `(num_classes,)` or a batch
             `(batch, num_classes)`; rows need not sum exactly to 1.
         temperature: A non-negative float.
-        rng: A `numpy.random.Generator` (advanced by the draw) or an integer
-            seed.
+        seed: An int for a reproducible draw, `None` for a fresh one, or a
+            `numpy.random.Generator` (advanced by the draw) to draw again and
+            again from one stream.
 
     Returns:
         An `int` for one distribution, an int64 array of shape `(batch,)`
         for a batch.
 
     Raises:
-        ValueError: If the probabilities, the temperature or `rng` is invalid.
+        ValueError: If the probabilities, the temperature or `seed` is invalid.
 
     Examples:
         >>> import numpy as np
         >>> from dlguide.text import sample
         >>> p = np.array([0.1, 0.6, 0.3])
-        >>> sample(p, 0.0, rng=0)  # greedy
+        >>> sample(p, 0.0, seed=0)  # greedy
         1
         >>> rng = np.random.default_rng(0)
-        >>> draws = sample(np.tile(p, (10_000, 1)), 1.0, rng=rng)
+        >>> draws = sample(np.tile(p, (10_000, 1)), 1.0, seed=rng)
         >>> np.bincount(draws) / 10_000  # close to p
         array([0.1..., 0.6..., 0.3...])
-        >>> sample(p, -1.0, rng=0)
+        >>> sample(p, -1.0, seed=0)
         Traceback (most recent call last):
         ...
         ValueError: Expected a non-negative float. Received: temperature=-1.0
@@ -86,7 +77,7 @@ def sample(probabilities: Any, temperature: float = 1.0, *, rng: Any) -> Any:
             f"Received: probabilities.shape={array.shape}"
         )
     temperature = check_non_negative_float(temperature, "temperature")
-    rng = _check_rng(rng)
+    rng = check_seed(seed, generator=True)
     rows = array.reshape(-1, array.shape[-1])
     if temperature == 0:
         choice = rows.argmax(axis=-1)
@@ -164,7 +155,7 @@ def generate(
     num_chars: int,
     *,
     temperature: float = 1.0,
-    rng: Any = 0,
+    seed: Any = 0,
     from_logits: bool = False,
 ) -> str:
     """Generate text from a character-level language model, one character at a time.
@@ -187,7 +178,8 @@ def generate(
             vocabulary.
         num_chars: How many characters to generate.
         temperature: Sampling temperature (0 = greedy).
-        rng: A `numpy.random.Generator` or an integer seed.
+        seed: An int for reproducible text (the default, 0), `None` for
+            fresh randomness, or a `numpy.random.Generator`.
         from_logits: Set to `True` if the model outputs logits, not
             probabilities.
 
@@ -203,7 +195,7 @@ def generate(
         >>> from dlguide.text import CharVocabulary, generate
         >>> vocabulary = CharVocabulary("abc ")
         >>> model = char_language_model(len(vocabulary), units=8)  # untrained
-        >>> text = generate(model, vocabulary, "ab", 10, temperature=1.0, rng=0)
+        >>> text = generate(model, vocabulary, "ab", 10, temperature=1.0, seed=0)
         >>> len(text), text[:2], set(text) <= set("abc ")
         (12, 'ab', True)
     """
@@ -217,7 +209,7 @@ def generate(
     ids = list(vocabulary.encode(prompt))
     num_chars = check_positive_int(num_chars, "num_chars")
     temperature = check_non_negative_float(temperature, "temperature")
-    rng = _check_rng(rng)
+    rng = check_seed(seed, generator=True)
     from_logits = check_bool(from_logits, "from_logits")
 
     stepper = _step_model(model)
@@ -238,6 +230,6 @@ def generate(
             )
         if from_logits:
             last = np.exp(last - last.max())
-        ids.append(sample(last, temperature, rng=rng))
+        ids.append(sample(last, temperature, seed=rng))
         new_ids = ids[-1:]
     return vocabulary.decode(ids)

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_positive_int
+from .._validation import check_ids, check_positive_int
 
 
 class CharVocabulary:
@@ -74,9 +74,7 @@ class CharVocabulary:
 
     def decode(self, ids: Any) -> str:
         """Turn a sequence of ids back into a string."""
-        array = np.asarray(ids)
-        if array.ndim != 1 or (array.size and not np.issubdtype(array.dtype, np.integer)):
-            raise ValueError(f"Expected a 1-D sequence of integer ids. Received: ids={ids!r}")
+        array = check_ids(ids, "ids", allow_empty=True)
         if array.size and (array.min() < 0 or array.max() >= len(self)):
             raise ValueError(
                 f"Expected ids in the range [0, {len(self) - 1}]. Received: ids={ids!r}"
@@ -85,20 +83,20 @@ class CharVocabulary:
 
 
 def shifted_sequences(
-    ids: Any, sequence_length: int, *, stride: int | None = None
+    ids: Any, sequence_length: int, *, strides: int | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Cut encoded text into next-character training pairs.
 
     Input `i` is `ids[s : s + sequence_length]` and its target is the same
     stretch shifted one step, `ids[s + 1 : s + sequence_length + 1]`, with
-    `s = i * stride`: at every step the model must predict the character
-    that follows. With the default `stride = sequence_length` the inputs do
+    `s = i * strides`: at every step the model must predict the character
+    that follows. With the default `strides = sequence_length` the inputs do
     not overlap.
 
     Args:
         ids: Encoded text, a 1-D sequence of integer ids.
         sequence_length: Steps per pair.
-        stride: Shift between the starts of consecutive pairs.
+        strides: Shift between the starts of consecutive pairs.
 
     Returns:
         `(X, Y)`, two int32 arrays of shape `(num_pairs, sequence_length)`.
@@ -114,19 +112,17 @@ def shifted_sequences(
         [[0, 1, 2, 3], [4, 5, 6, 7]]
         >>> Y.tolist()
         [[1, 2, 3, 4], [5, 6, 7, 8]]
-        >>> shifted_sequences(list(range(10)), 4, stride=1)[0].shape
+        >>> shifted_sequences(list(range(10)), 4, strides=1)[0].shape
         (6, 4)
     """
-    array = np.asarray(ids)
-    if array.ndim != 1 or not np.issubdtype(array.dtype, np.integer):
-        raise ValueError(f"Expected a 1-D sequence of integer ids. Received: ids={ids!r}")
+    array = check_ids(ids, "ids")
     sequence_length = check_positive_int(sequence_length, "sequence_length")
-    stride = sequence_length if stride is None else check_positive_int(stride, "stride")
+    strides = check_positive_int(strides, "strides", allow_none=True) or sequence_length
     if len(array) <= sequence_length:
         raise ValueError(
             f"Expected more than sequence_length={sequence_length} ids. "
             f"Received: len(ids)={len(array)}"
         )
-    starts = np.arange(0, len(array) - sequence_length, stride)
+    starts = np.arange(0, len(array) - sequence_length, strides)
     index = starts[:, None] + np.arange(sequence_length)
     return array[index].astype(np.int32), array[index + 1].astype(np.int32)

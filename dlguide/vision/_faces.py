@@ -10,16 +10,14 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_positive_float, check_positive_int
-from ._cv import (
-    _check_color,
-    _check_image,
-    _check_rgb_tuple,
-    _check_thickness,
-    _cv2,
-    _to_gray,
-    _to_rgb_canvas,
+from .._validation import (
+    check_color_order,
+    check_positive_float,
+    check_positive_int,
+    check_rgb,
+    check_thickness,
 )
+from ._cv import _cv2, _image, _to_gray, _to_rgb_canvas
 
 _DEFAULT_CASCADE = "haarcascade_frontalface_default.xml"
 
@@ -108,13 +106,13 @@ def detect_faces(
         >>> detect_faces(np.zeros((256, 256), dtype=np.uint8)).shape
         (0, 4)
     """
-    array = _check_image(image, uint8=True)
+    array = _image(image, uint8=True)
     scale_factor = check_positive_float(scale_factor, "scale_factor")
     if scale_factor <= 1:
         raise ValueError(f"Expected a float greater than 1. Received: scale_factor={scale_factor}")
     min_neighbors = check_positive_int(min_neighbors, "min_neighbors")
     min_size = check_positive_int(min_size, "min_size")
-    color = _check_color(color)
+    color = check_color_order(color)
     classifier = _load_cascade(str(_cascade_path(cascade)))
     boxes = classifier.detectMultiScale(
         _to_gray(array, color),
@@ -156,7 +154,7 @@ def draw_boxes(
         >>> drawn[2, 2].tolist(), drawn[4, 4].tolist()  # on the border, inside
         ([0, 255, 0], [0, 0, 0])
     """
-    canvas = _to_rgb_canvas(_check_image(image, uint8=True))
+    canvas = _to_rgb_canvas(_image(image, uint8=True))
     try:
         array = np.asarray(boxes, dtype=float)
     except (TypeError, ValueError):
@@ -165,8 +163,8 @@ def draw_boxes(
         raise ValueError(
             f"Expected boxes of shape (num_boxes, 4) as (x, y, width, height). Received: boxes={boxes!r}"
         )
-    color = _check_rgb_tuple(color, "color")
-    thickness = _check_thickness(thickness)
+    color = check_rgb(color, "color")
+    thickness = check_thickness(thickness)
     cv2 = _cv2()
     for x, y, w, h in array.reshape(-1, 4).round().astype(int):
         cv2.rectangle(canvas, (int(x), int(y)), (int(x + w - 1), int(y + h - 1)), color, thickness)

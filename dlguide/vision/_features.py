@@ -7,16 +7,16 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_bool, check_choice, check_non_negative_float
-from ._cv import (
-    _check_color,
-    _check_image,
-    _check_rgb_tuple,
-    _check_thickness,
-    _cv2,
-    _to_gray,
-    _to_rgb_canvas,
+from .._validation import (
+    check_bool,
+    check_choice,
+    check_color_order,
+    check_non_negative_float,
+    check_real,
+    check_rgb,
+    check_thickness,
 )
+from ._cv import _cv2, _image, _to_gray, _to_rgb_canvas
 
 _THRESHOLD_METHODS = ("fixed", "otsu")
 _CONTOUR_MODES = ("external", "all")
@@ -56,12 +56,12 @@ def canny(image: Any, low: float = 100, high: float = 200, *, color: str = "rgb"
         >>> np.flatnonzero(edges[4]).tolist()  # a one-pixel-wide edge at the step
         [3]
     """
-    array = _check_image(image, uint8=True)
+    array = _image(image, uint8=True)
     low = check_non_negative_float(low, "low")
     high = check_non_negative_float(high, "high")
     if high < low:
         raise ValueError(f"Expected low <= high. Received: low={low}, high={high}")
-    color = _check_color(color)
+    color = check_color_order(color)
     return _cv2().Canny(_to_gray(array, color), low, high)
 
 
@@ -81,8 +81,8 @@ def threshold(
 
     Args:
         image: `uint8` grey or colour image (colour is converted to grey).
-        value: Grey level for `method="fixed"`: pixels brighter than `value`
-            become 255.
+        value: Grey level for `method="fixed"`, in [0, 255): pixels brighter
+            than `value` become 255.
         method: `"fixed"` or `"otsu"`.
         inverse: If `True`, dark pixels become the 255 foreground instead.
         color: Channel order of a colour `image`: `"rgb"` or `"bgr"`.
@@ -92,7 +92,8 @@ def threshold(
         `value`) and a `(height, width)` `uint8` mask of 0 and 255.
 
     Raises:
-        ValueError: If the image is not `uint8` or an argument is invalid.
+        ValueError: If the image is not `uint8`, `value` is not a grey level
+            below 255, or an argument is invalid.
 
     Examples:
         >>> import numpy as np
@@ -104,12 +105,22 @@ def threshold(
         >>> t, mask = threshold(image, method="otsu")  # finds a level between the groups
         >>> 30 <= t < 200, mask.tolist()
         (True, [[0, 0, 255], [0, 255, 255]])
+        >>> threshold(image, 300)
+        Traceback (most recent call last):
+        ...
+        ValueError: Expected a grey level in the range [0, 255) for a uint8 image (at 255 or above the mask is all background). Received: value=300.0
     """
-    array = _check_image(image, uint8=True)
-    value = check_non_negative_float(value, "value")
+    array = _image(image, uint8=True)
     method = check_choice(method, "method", _THRESHOLD_METHODS)
+    value = check_real(value, "value")
+    if method == "fixed" and not 0 <= value < 255:
+        # A uint8 image has grey levels 0-255: at 255 or above every pixel is background.
+        raise ValueError(
+            "Expected a grey level in the range [0, 255) for a uint8 image (at 255 or "
+            f"above the mask is all background). Received: value={value!r}"
+        )
     inverse = check_bool(inverse, "inverse")
-    color = _check_color(color)
+    color = check_color_order(color)
     cv2 = _cv2()
     flags = cv2.THRESH_BINARY_INV if inverse else cv2.THRESH_BINARY
     if method == "otsu":
@@ -152,7 +163,7 @@ def find_contours(mask: Any, *, mode: str = "external", min_area: float = 0.0) -
         >>> len(find_contours(mask, min_area=50))
         1
     """
-    array = _check_image(mask, "mask")
+    array = _image(mask, "mask")
     if array.ndim != 2:
         raise ValueError(
             f"Expected a 2-D mask of shape (height, width). Received: mask.shape={array.shape}"
@@ -200,9 +211,9 @@ def draw_contours(
         >>> drawn.shape, drawn[3, 3].tolist(), drawn[0, 0].tolist()
         ((10, 10, 3), [255, 0, 0], [0, 0, 0])
     """
-    canvas = _to_rgb_canvas(_check_image(image, uint8=True))
-    color = _check_rgb_tuple(color, "color")
-    thickness = _check_thickness(thickness)
+    canvas = _to_rgb_canvas(_image(image, uint8=True))
+    color = check_rgb(color, "color")
+    thickness = check_thickness(thickness)
     if isinstance(contours, np.ndarray):  # one contour, not a list of them
         contours = [contours]
     try:

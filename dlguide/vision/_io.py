@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_choice
-from ._cv import _check_color, _check_image, _check_path, _cv2
+from .._validation import check_choice, check_color_order, check_path
+from ._cv import _cv2, _image
 
 
 def bgr_to_rgb(image: Any) -> np.ndarray:
@@ -36,7 +36,7 @@ def bgr_to_rgb(image: Any) -> np.ndarray:
         >>> bgr_to_rgb(pixel)[0, 0].tolist()
         [0, 0, 255]
     """
-    array = _check_image(image)
+    array = _image(image)
     if array.ndim != 3:
         raise ValueError(
             f"Expected a colour image of shape (height, width, 3). Received: image.shape={array.shape}"
@@ -97,7 +97,7 @@ def read_image(path: str | os.PathLike[str], *, color: str = "rgb") -> np.ndarra
         >>> read_image(path, color="gray").shape
         (4, 6)
     """
-    path = _check_path(path, "path")
+    path = check_path(path, "path")
     color = check_choice(color, "color", ("rgb", "bgr", "gray"))
     cv2 = _cv2()
     if not path.is_file():
@@ -144,9 +144,9 @@ def write_image(path: str | os.PathLike[str], image: Any, *, color: str = "rgb")
         ...
         ValueError: OpenCV cannot write an image with this file suffix (use e.g. .png or .jpg). Received: path='notes.txt'
     """
-    path = _check_path(path, "path")
-    array = _check_image(image)
-    color = _check_color(color)
+    path = check_path(path, "path")
+    array = _image(image)
+    color = check_color_order(color)
     if array.dtype not in (np.uint8, np.uint16):
         raise ValueError(
             "Expected a uint8 (or uint16) image; convert a float image in [0, 1] with "

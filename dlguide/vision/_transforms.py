@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_choice, check_positive_int
-from ._cv import _check_color, _check_image, _cv2, _to_gray
+from .._validation import check_choice, check_color_order, check_positive_int
+from ._cv import _cv2, _image, _to_gray
 
 _INTERPOLATIONS = ("area", "cubic", "linear", "nearest")
 _NORMALIZE_METHODS = ("scale", "minmax", "standardize")
@@ -48,7 +48,7 @@ def resize(image: Any, size: int | Sequence[int], *, interpolation: str = "area"
         ...
         ValueError: Expected one positive integer or a (height, width) pair of positive integers. Received: size=(64, 0)
     """
-    array = _check_image(image)
+    array = _image(image)
     pair = (size, size) if isinstance(size, (int, np.integer)) else size
     if (
         not isinstance(pair, Sequence)
@@ -100,8 +100,8 @@ def to_grayscale(image: Any, *, color: str = "rgb") -> np.ndarray:
         >>> to_grayscale(pixels, color="bgr").tolist()
         [[29, 150, 76]]
     """
-    array = _check_image(image)
-    color = _check_color(color)
+    array = _image(image)
+    color = check_color_order(color)
     return np.array(_to_gray(array, color), copy=True)
 
 
@@ -134,7 +134,7 @@ def normalize(image: Any, *, method: str = "scale") -> np.ndarray:
         >>> float(normalize(image, method="standardize").std())
         1.0
     """
-    array = _check_image(image)
+    array = _image(image)
     method = check_choice(method, "method", _NORMALIZE_METHODS)
     array = array.astype(np.float32)
     if method == "scale":
@@ -184,7 +184,7 @@ def blur(image: Any, kernel_size: int = 5, *, method: str = "gaussian") -> np.nd
         ...
         ValueError: Expected an odd positive integer. Received: kernel_size=4
     """
-    array = _check_image(image)
+    array = _image(image)
     kernel_size = check_positive_int(kernel_size, "kernel_size")
     if kernel_size % 2 == 0:
         raise ValueError(f"Expected an odd positive integer. Received: kernel_size={kernel_size}")

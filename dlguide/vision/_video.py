@@ -8,8 +8,14 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_choice, check_positive_float, check_positive_int
-from ._cv import _check_color, _check_path, _cv2
+from .._validation import (
+    check_choice,
+    check_color_order,
+    check_path,
+    check_positive_float,
+    check_positive_int,
+)
+from ._cv import _cv2
 
 # Codecs that the opencv-python(-headless) wheels can write without extra libraries.
 _CODECS = ("mp4v", "MJPG")
@@ -55,7 +61,7 @@ def write_video(
         >>> read_video(path).shape
         (12, 48, 64, 3)
     """
-    path = _check_path(path, "path")
+    path = check_path(path, "path")
     try:
         stack = np.asarray(frames)
     except ValueError:  # a list of frames of different sizes
@@ -73,7 +79,7 @@ def write_video(
         )
     fps = check_positive_float(fps, "fps")
     codec = check_choice(codec, "codec", _CODECS)
-    color = _check_color(color)
+    color = check_color_order(color)
     cv2 = _cv2()
     height, width = stack.shape[1:3]
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -126,7 +132,7 @@ def read_video(
         >>> read_video(path, color="gray", max_frames=3).shape
         (3, 32, 32)
     """
-    path = _check_path(path, "path")
+    path = check_path(path, "path")
     color = check_choice(color, "color", ("rgb", "bgr", "gray"))
     if max_frames is not None:
         max_frames = check_positive_int(max_frames, "max_frames")

@@ -53,12 +53,31 @@
       .replace(/[\s:,.]+$/, "")
       .trim();
 
+  // Name a box by its item's text (links and maths included): the text after the box's
+  // <label>, up to a nested list, moves into a <span> that the box is labelled by.
+  let labels = 0;
+  const labelBox = (item, input) => {
+    const control = input.closest("label");
+    const span = document.createElement("span");
+    span.id = `dl-checklist-item-${++labels}`;
+    const parts = [];
+    for (let node = control.nextSibling; node && !/^(UL|OL)$/.test(node.nodeName); ) {
+      parts.push(node);
+      node = node.nextSibling;
+    }
+    control.after(span);
+    span.append(...parts);
+    input.setAttribute("aria-labelledby", span.id);
+  };
+
   const setUp = (container) => {
     if (container.dataset.checklistReady) return;
     container.dataset.checklistReady = "true";
     const boxes = [...container.querySelectorAll(".task-list-item")]
-      .map((item) => ({ key: itemKey(item), input: item.querySelector("input[type=checkbox]") }))
+      .map((item) => ({ item, key: itemKey(item), input: item.querySelector("input[type=checkbox]") }))
       .filter(({ key, input }) => key && input);
+    // after the keys: the keys are made from the item's own child nodes
+    for (const { item, input } of boxes) labelBox(item, input);
 
     const status = document.createElement("p");
     status.className = "dl-checklist__status";

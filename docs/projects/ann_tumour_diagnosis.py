@@ -85,7 +85,9 @@ print("fit:", x_fit.shape, " validation:", x_val.shape)
 # the validation loss has not improved for 15 epochs, restoring the best weights seen.
 
 # %%
-model = dlguide.mlp(30, hidden_units=(32, 16), dropout=0.2)
+model = dlguide.mlp(
+    30, hidden_units=(32, 16), dropout=0.2, classes=1, classifier_activation="sigmoid"
+)
 model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
 early_stopping = keras.callbacks.EarlyStopping(
     monitor="val_loss", patience=15, restore_best_weights=True

@@ -130,7 +130,9 @@ assert curves["val_perplexity"][-1] < curves["val_perplexity"][-2]  # still impr
 # %%
 prompt = "this movie was "
 samples = {
-    temperature: text.generate(model, vocabulary, prompt, 400, temperature=temperature, rng=0)
+    temperature: text.generate(
+        model, vocabulary, prompt, 400, temperature=temperature, seed=0
+    )
     for temperature in (0.5, 1.0)
 }
 print(text.format_samples(samples))

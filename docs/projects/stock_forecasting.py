@@ -95,7 +95,9 @@ low, high = train_price.min(), train_price.max()
 X, y = dlguide.make_windows((price - low) / (high - low), window)
 (x_train, y_train), (x_test, _) = dlguide.split_chronological(X, y, test_size=num_test)
 
-lstm = dlguide.rnn((window, 1), cell="lstm", units=32)
+lstm = dlguide.rnn(
+    (window, 1), cell="lstm", units=32, classes=1, classifier_activation=None
+)
 lstm.compile(optimizer="adam", loss="mse")
 lstm.fit(x_train, y_train, validation_split=0.1, epochs=15, batch_size=32, verbose=0)
 lstm_forecast = lstm.predict(x_test, verbose=0)[:, 0] * (high - low) + low
@@ -139,7 +141,9 @@ scale = train_returns.std()
 X, y = dlguide.make_windows(returns / scale, window)
 (x_train, y_train), (x_test, y_test_returns) = dlguide.split_chronological(X, y, test_size=num_test)
 
-gru = dlguide.rnn((window, 1), cell="gru", units=16)
+gru = dlguide.rnn(
+    (window, 1), cell="gru", units=16, classes=1, classifier_activation=None
+)
 gru.compile(optimizer="adam", loss="mae")
 gru.fit(x_train, y_train, validation_split=0.1, epochs=15, batch_size=32, verbose=0)
 predicted_returns = gru.predict(x_test, verbose=0)[:, 0] * scale
@@ -224,7 +228,9 @@ last_month = rate[-num_test_months - 1 : -1]
 last_year = rate[-num_test_months - 12 : -12]
 
 keras.utils.set_random_seed(0)
-seasonal_gru = dlguide.rnn((24, 1), cell="gru", units=32)
+seasonal_gru = dlguide.rnn(
+    (24, 1), cell="gru", units=32, classes=1, classifier_activation=None
+)
 seasonal_gru.compile(optimizer="adam", loss="mae")
 early_stopping = keras.callbacks.EarlyStopping(patience=10, restore_best_weights=True)
 seasonal_gru.fit(x_train, y_train, validation_split=0.15, epochs=60, batch_size=32,

