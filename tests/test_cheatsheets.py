@@ -31,6 +31,11 @@ NOT_BUILDERS = {
     "generate_tokens",
     "greedy_decode",
     "rotate",
+    # generative trainers and sampler (they train or sample the builders below)
+    "train_vae",
+    "train_gan",
+    "train_diffusion",
+    "diffusion_sample",
 }
 
 
@@ -47,6 +52,20 @@ def _vectorizer() -> keras.layers.TextVectorization:
 
 # Builder name -> calls that between them switch on every optional layer of that builder.
 BUILDS: dict[str, list[Callable[[], keras.Layer]]] = {
+    "autoencoder": [
+        lambda: models.autoencoder((8, 8), latent_dim=2, units=(8,), noise_stddev=0.1),
+        lambda: models.autoencoder((8, 8), latent_dim=2, kind="conv", filters=(4,)),
+    ],
+    "vae": [
+        lambda: models.vae((8, 8), latent_dim=2, units=(8,)),
+        lambda: models.vae((8, 8), latent_dim=2, kind="conv", filters=(4,), units=(8,)),
+    ],
+    "dcgan_generator": [lambda: models.dcgan_generator((8, 8), latent_dim=4, filters=(8, 4))],
+    "dcgan_discriminator": [lambda: models.dcgan_discriminator((8, 8), filters=(4, 8))],
+    "diffusion_denoiser": [
+        lambda: models.diffusion_denoiser((2,), units=(8,)),
+        lambda: models.diffusion_denoiser((8, 8), classes=3, filters=(4, 8)),
+    ],
     "mlp": [
         lambda: models.mlp((8, 8), (8, 4), dropout=0.2, classes=1, classifier_activation="sigmoid")
     ],

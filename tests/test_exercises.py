@@ -30,6 +30,12 @@ EXERCISES = [
     "position_encoding",
     "layer_norm",
     "mlm_inputs",
+    "per_example_mse",
+    "gaussian_kl",
+    "gan_losses",
+    "noisy_sample",
+    "guided_noise",
+    "frechet_1d",
 ]
 
 
@@ -123,6 +129,15 @@ READER_ANSWERS = {
     "position_encoding": lambda n, d: scratch.positional_encoding(n, d),
     "layer_norm": lambda X, g, b: scratch.layer_norm(X, g, b),
     "mlm_inputs": _mlm_in_place,
+    "per_example_mse": lambda X, X_hat: ((X - X_hat) ** 2).mean(axis=tuple(range(1, X.ndim))),
+    "gaussian_kl": lambda m, lv: 0.5 * (m**2 + np.exp(lv) - 1 - lv).sum(axis=1),
+    "gan_losses": lambda r, f: (
+        np.mean(np.logaddexp(0, -r) + 0) + np.mean(np.logaddexp(0, f)),
+        np.mean(np.logaddexp(0, -f)),
+    ),
+    "noisy_sample": lambda x0, ab, noise: ab**0.5 * x0 + (1 - ab) ** 0.5 * noise,
+    "guided_noise": lambda c, u, w: (1 + w) * c - w * u,
+    "frechet_1d": lambda a, b: (a.mean() - b.mean()) ** 2 + (a.std(ddof=1) - b.std(ddof=1)) ** 2,
 }
 
 # Typical mistakes, and a piece of the FAIL report each must produce (its lines joined).
@@ -249,6 +264,48 @@ MISTAKES = {
         "inverted_dropout",
         lambda x, rate, rng: x * (rng.random(x.shape) >= rate) * (1 - rate),
         "expected the mean to stay about 1.0005 (within 2%), got 0.64",
+    ),
+    "per_example_mse averaging over axis 1 only": (
+        "per_example_mse",
+        lambda X, X_hat: ((X - X_hat) ** 2).mean(axis=1),
+        "expected shape (3,), got shape (3, 4)",
+    ),
+    "gaussian_kl summed over the batch": (
+        "gaussian_kl",
+        lambda m, lv: -0.5 * np.sum(1 + lv - m**2 - np.exp(lv)),
+        "expected shape (2,), got shape ()",
+    ),
+    "gan_losses with the saturating generator loss": (
+        "gan_losses",
+        lambda r, f: (
+            np.mean(np.logaddexp(0, -r)) + np.mean(np.logaddexp(0, f)),
+            -np.mean(np.logaddexp(0, f)),
+        ),
+        "g_loss: expected 0.6931, got -0.6931",
+    ),
+    "gan_losses overflowing through the sigmoid": (
+        "gan_losses",
+        lambda r, f: (
+            -np.mean(np.log(1 / (1 + np.exp(-r)))) - np.mean(np.log(1 - 1 / (1 + np.exp(-f)))),
+            -np.mean(np.log(1 / (1 + np.exp(-f)))),
+        ),
+        "gan_losses(real_logits=[1000], fake_logits=[-1000]) g_loss: expected 1000, got inf",
+    ),
+    "noisy_sample without square roots": (
+        "noisy_sample",
+        lambda x0, ab, noise: ab * x0 + (1 - ab) * noise,
+        "noisy_sample(x0=[[2, 0]], alpha_bar=0.64, noise=[[1, -1]]) expected [[2.2, -0.6]], "
+        "got [[1.64, -0.36]]",
+    ),
+    "guided_noise with the weights swapped": (
+        "guided_noise",
+        lambda c, u, w: (1 + w) * u - w * c,
+        "guided_noise(eps_cond=[1, 2], eps_uncond=[0, 1], guidance=0) expected [1, 2], got [0, 1]",
+    ),
+    "frechet_1d with np.std's default ddof": (
+        "frechet_1d",
+        lambda a, b: (a.mean() - b.mean()) ** 2 + (a.std() - b.std()) ** 2,
+        "frechet_1d(a=[0, 2, 4], b=[10, 12]) expected 81.34, got 81.4",
     ),
     "inverted_dropout ignoring rng": (
         "inverted_dropout",

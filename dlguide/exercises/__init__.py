@@ -1,5 +1,5 @@
-"""Exercises with an offline auto-check, one or more per page of the foundations, deployment and
-transformer tracks.
+"""Exercises with an offline auto-check, one or more per page of the foundations, deployment,
+transformer and generative tracks.
 
 Read an exercise with `describe(name)`, write your function, and pass it to
 `check(name, func)`: it runs your function on fixed inputs, edge cases
@@ -11,7 +11,7 @@ Examples:
     >>> import numpy as np
     >>> from dlguide import exercises
     >>> exercises.list_exercises()
-    ['dense_forward', 'perceptron_update', 'sigmoid_grad', 'backward_pass', 'relu_grad', 'bce_from_logits', 'momentum_step', 'inverted_dropout', 'quantize_int8', 'latency_percentile', 'data_parallel_grad', 'attention_pooling', 'causal_attention', 'position_encoding', 'layer_norm', 'mlm_inputs']
+    ['dense_forward', 'perceptron_update', 'sigmoid_grad', 'backward_pass', 'relu_grad', 'bce_from_logits', 'momentum_step', 'inverted_dropout', 'quantize_int8', 'latency_percentile', 'data_parallel_grad', 'attention_pooling', 'causal_attention', 'position_encoding', 'layer_norm', 'mlm_inputs', 'per_example_mse', 'gaussian_kl', 'gan_losses', 'noisy_sample', 'guided_noise', 'frechet_1d']
     >>> def sigmoid_grad(x):
     ...     s = 1 / (1 + np.exp(-x))
     ...     return s * (1 - s)

@@ -9,7 +9,10 @@ from collections.abc import Callable
 from typing import Any
 
 from .._validation import lookup
-from . import _solutions  # noqa: F401  (registers every exercise)
+from . import (
+    _solutions,  # noqa: F401  (registers every exercise)
+    _solutions_generative,  # noqa: F401  (registers the generative track's, after)
+)
 from ._compare import _call_label, _compare, _run
 from ._registry import _EXERCISES, _Exercise
 
@@ -149,7 +152,7 @@ def list_exercises() -> list[str]:
         >>> list_exercises()[:3]
         ['dense_forward', 'perceptron_update', 'sigmoid_grad']
         >>> len(list_exercises())
-        16
+        22
     """
     return list(_EXERCISES)
 

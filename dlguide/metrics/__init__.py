@@ -9,6 +9,12 @@ tests compare the two on many random and edge-case inputs. Nothing here
 imports Keras: pass NumPy arrays, lists, or Keras predictions (a column of
 shape `(n, 1)` is accepted wherever one value per sample is expected).
 
+For generated samples: `frechet_distance` between two sets of features,
+`class_coverage` (how many classes a generator draws), and
+`ClassifierFeatures`, a small digit classifier trained in the run whose
+hidden layer gives those features (the one part that imports Keras, when
+it is trained). Their Fréchet distance is not the published FID.
+
 Where a ratio is 0/0 (precision of a class that is never predicted, for
 example) the result is the `zero_division` argument, 0.0 by default, as in
 scikit-learn but without a warning. Where a metric is undefined altogether
@@ -32,6 +38,7 @@ from ._classification import (
     precision_score,
     recall_score,
 )
+from ._generative import ClassifierFeatures, class_coverage, frechet_distance
 from ._ranking import roc_auc_score, roc_curve
 from ._regression import (
     mean_absolute_error,
@@ -53,6 +60,10 @@ __all__ = [
     # classification, from scores
     "roc_auc_score",
     "roc_curve",
+    # generated samples
+    "ClassifierFeatures",
+    "class_coverage",
+    "frechet_distance",
     # regression
     "mean_absolute_error",
     "mean_squared_error",

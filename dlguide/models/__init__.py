@@ -13,6 +13,12 @@ output). The language models and sequence-to-sequence models
 `transformer_seq2seq`) have one output per token of the vocabulary their first
 arguments give, so they take only `classifier_activation`.
 
+The generative builders `autoencoder`, `vae`, `dcgan_generator`,
+`dcgan_discriminator` and `diffusion_denoiser` output images, codes, noise or
+one real-or-generated logit rather than class scores, so they have no
+classification head; a class-conditional `diffusion_denoiser` takes the
+number of labels it is conditioned on as `classes`.
+
 Building blocks, which are not builders:
 
 - `augmentation` returns a `keras.Sequential` of random preprocessing layers,
@@ -28,7 +34,10 @@ Building blocks, which are not builders:
   embedding) are functions on tensors, written with `keras.ops`;
 - `attention_weights` reads the attention of a trained `rnn_seq2seq`;
 - `greedy_decode` and `generate_tokens` write with trained
-  sequence-to-sequence and language models.
+  sequence-to-sequence and language models;
+- `train_vae`, `train_gan` and `train_diffusion` train the generative
+  models on every backend, and `diffusion_sample` draws from a trained
+  denoiser (DDPM or DDIM steps, classifier-free guidance).
 
 Examples:
     >>> from dlguide import models
@@ -38,7 +47,10 @@ Examples:
 
 from ._attention_layers import TokenAndPositionEmbedding, TransformerBlock, attention, rotate
 from ._augment import augmentation
+from ._autoencoder import autoencoder, train_vae, vae
 from ._cnn import cnn
+from ._diffusion import diffusion_denoiser, diffusion_sample, train_diffusion
+from ._gan import dcgan_discriminator, dcgan_generator, train_gan
 from ._mlp import mlp
 from ._resnet import residual_block, resnet
 from ._rnn import cnn_lstm, rnn
@@ -58,9 +70,14 @@ __all__ = [
     "attention",
     "attention_weights",
     "augmentation",
+    "autoencoder",
     "char_language_model",
     "cnn",
     "cnn_lstm",
+    "dcgan_discriminator",
+    "dcgan_generator",
+    "diffusion_denoiser",
+    "diffusion_sample",
     "generate_tokens",
     "greedy_decode",
     "mlp",
@@ -70,9 +87,13 @@ __all__ = [
     "rnn_seq2seq",
     "rotate",
     "text_classifier",
+    "train_diffusion",
+    "train_gan",
+    "train_vae",
     "transfer",
     "transformer_classifier",
     "transformer_language_model",
     "transformer_seq2seq",
     "unfreeze",
+    "vae",
 ]

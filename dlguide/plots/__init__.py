@@ -12,6 +12,7 @@ from ._attention import plot_attention, plot_positional_encoding
 from ._boundary import plot_decision_boundary
 from ._cnn import plot_augmentation_grid, plot_feature_maps, plot_filters
 from ._evaluation import plot_confusion_matrix, plot_misclassified
+from ._generative import plot_image_rows, plot_latent_space, plot_sample_grid
 from ._history import plot_history
 from ._images import plot_images
 from ._optimizers import plot_loss_surface_paths
@@ -29,9 +30,12 @@ __all__ = [
     "plot_forecast",
     "plot_gradient_norms",
     "plot_history",
+    "plot_image_rows",
     "plot_images",
+    "plot_latent_space",
     "plot_loss_surface_paths",
     "plot_misclassified",
     "plot_positional_encoding",
     "plot_roc_curve",
+    "plot_sample_grid",
 ]

@@ -45,6 +45,14 @@ from ._attention import (
     scaled_dot_product_attention,
 )
 from ._conv import avg_pool2d, conv2d, conv_output_shape, corr2d, max_pool2d
+from ._diffusion import (
+    ddim_step,
+    ddpm_step,
+    forward_diffusion,
+    noise_schedule,
+    predict_x0,
+    q_sample,
+)
 from ._gradcheck import numerical_gradient, relative_error
 from ._losses import (
     binary_crossentropy,
@@ -112,6 +120,13 @@ __all__ = [
     "positional_encoding",
     "rotary_embedding",
     "scaled_dot_product_attention",
+    # diffusion
+    "ddim_step",
+    "ddpm_step",
+    "forward_diffusion",
+    "noise_schedule",
+    "predict_x0",
+    "q_sample",
     # optimizers
     "SGD",
     "Adagrad",
