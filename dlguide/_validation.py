@@ -116,6 +116,17 @@ def check_seed(value: Any, name: str = "seed", *, generator: bool = False) -> An
     return int(value)
 
 
+def check_schedule(value: Any, name: str = "schedule") -> Any:
+    """Check a diffusion noise schedule: the dict `dlguide.scratch.noise_schedule` returns."""
+    keys = ("betas", "alphas", "alpha_bars")
+    if not isinstance(value, dict) or not all(key in value for key in keys):
+        raise ValueError(
+            "Expected a schedule from dlguide.scratch.noise_schedule (a dict with keys "
+            f"'betas', 'alphas', 'alpha_bars'). {_received(name, value)}"
+        )
+    return value
+
+
 # --------------------------------------------------------------------------- other scalars
 
 

@@ -172,7 +172,7 @@ X2 = np.zeros((8, 2))
         ),
         (
             lambda: autoencoder((28, 28), seed=-1),
-            r"Expected a non-negative integer. Received: seed=-1",
+            r"Expected a non-negative integer or None. Received: seed=-1",
         ),
         (
             lambda: autoencoder((28, 28), activation="relux"),

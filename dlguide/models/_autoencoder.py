@@ -26,16 +26,11 @@ from .._validation import (
     check_non_negative_int,
     check_positive_float,
     check_positive_int,
+    check_seed,
     check_shape,
 )
 
 _KINDS = ("dense", "conv")
-
-
-def _check_seed(seed: Any) -> int | None:
-    if seed is None:
-        return None
-    return check_non_negative_int(seed, "seed")
 
 
 def _check_input_shape(input_shape: Any, kind: str, filters: tuple[int, ...]) -> tuple[int, ...]:
@@ -214,7 +209,7 @@ def autoencoder(
         input_shape, latent_dim, kind, units, filters, activation, name
     )
     noise_stddev = check_non_negative_float(noise_stddev, "noise_stddev")
-    seed = _check_seed(seed)
+    seed = check_seed(seed)
 
     encoder = _encoder(shape, kind, units, filters, activation, {"latent": latent_dim})
     decoder = _decoder(latent_dim, shape, kind, units, filters, activation)
@@ -329,7 +324,7 @@ def vae(
     shape, latent_dim, kind, units, filters, name = _check_common(
         input_shape, latent_dim, kind, units, filters, activation, name
     )
-    seed = _check_seed(seed)
+    seed = check_seed(seed)
 
     encoder = _encoder(
         shape, kind, units, filters, activation, {"z_mean": latent_dim, "z_log_var": latent_dim}

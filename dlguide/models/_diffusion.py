@@ -28,10 +28,11 @@ from .._validation import (
     check_positive_float,
     check_positive_int,
     check_rate,
+    check_schedule,
+    check_seed,
     check_shape,
 )
 from ..scratch import ddim_step, q_sample
-from ._autoencoder import _check_seed
 
 _METHODS = ("ddpm", "ddim")
 
@@ -206,16 +207,6 @@ def diffusion_denoiser(
     return keras.Model(inputs, outputs, name=name)
 
 
-def _check_schedule(schedule: Any) -> np.ndarray:
-    """The `alpha_bars` of a schedule from `dlguide.scratch.noise_schedule`."""
-    if not isinstance(schedule, dict) or "alpha_bars" not in schedule:
-        raise ValueError(
-            "Expected a schedule from dlguide.scratch.noise_schedule (a dict with keys "
-            f"'betas', 'alphas', 'alpha_bars'). Received: schedule={schedule!r}"
-        )
-    return np.asarray(schedule["alpha_bars"], dtype="float64")
-
-
 def _check_denoiser(denoiser: Any) -> tuple[tuple[int, ...], int | None]:
     """The example shape and the number of classes (None if unconditional) of a denoiser."""
     names = [tensor.name for tensor in getattr(denoiser, "inputs", [])]
@@ -347,7 +338,7 @@ def train_diffusion(
         (5, True)
     """
     shape, classes = _check_denoiser(denoiser)
-    alpha_bars = _check_schedule(schedule)
+    alpha_bars = np.asarray(check_schedule(schedule)["alpha_bars"], dtype="float64")
     expected = f"Expected examples of shape (num_examples, {', '.join(map(str, shape))})."
     x = check_array(
         x,
@@ -371,7 +362,7 @@ def train_diffusion(
     batch_size = check_positive_int(batch_size, "batch_size")
     learning_rate = check_positive_float(learning_rate, "learning_rate")
     label_dropout = check_rate(label_dropout, "label_dropout")
-    seed = _check_seed(seed)
+    seed = check_seed(seed)
     verbose = check_non_negative_int(verbose, "verbose")
 
     batch_size = min(batch_size, len(x))
@@ -472,7 +463,7 @@ def diffusion_sample(
         ValueError: Expected labels with guidance > 0 (guidance needs a class to push towards). Received: labels=None, guidance=1.0
     """
     shape, classes = _check_denoiser(denoiser)
-    alpha_bars = _check_schedule(schedule)
+    alpha_bars = np.asarray(check_schedule(schedule)["alpha_bars"], dtype="float64")
     steps = len(alpha_bars) - 1
     method = check_choice(method, "method", _METHODS)
     guidance = check_non_negative_float(guidance, "guidance")
@@ -507,7 +498,7 @@ def diffusion_sample(
         )
     if clip is not None:
         clip = check_positive_float(clip, "clip")
-    seed = _check_seed(seed)
+    seed = check_seed(seed)
 
     rng = np.random.default_rng(seed)
     eta = 1.0 if method == "ddpm" else 0.0

@@ -27,9 +27,9 @@ from .._validation import (
     check_positive_float,
     check_positive_int,
     check_rate,
+    check_seed,
     check_shape,
 )
-from ._autoencoder import _check_seed
 
 _BACKENDS = ("tensorflow", "jax")
 
@@ -180,7 +180,7 @@ def dcgan_discriminator(
     shape = _check_image(input_shape, "input_shape", filters)
     kernel_size = check_positive_int(kernel_size, "kernel_size")
     dropout = check_rate(dropout, "dropout")
-    seed = _check_seed(seed)
+    seed = check_seed(seed)
     name = check_non_empty_str(name, "name")
 
     inputs = keras.Input(shape=shape, name="image")
@@ -444,7 +444,7 @@ def train_gan(
     learning_rate = check_positive_float(learning_rate, "learning_rate")
     if not 0 <= check_positive_float(beta_1, "beta_1") < 1:
         raise ValueError(f"Expected a float in the range (0, 1). Received: beta_1={beta_1!r}")
-    seed = _check_seed(seed)
+    seed = check_seed(seed)
     verbose = check_non_negative_int(verbose, "verbose")
 
     g_optimizer = keras.optimizers.Adam(learning_rate, beta_1=beta_1)

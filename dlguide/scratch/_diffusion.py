@@ -18,20 +18,10 @@ from .._validation import (
     check_non_negative_float,
     check_positive_float,
     check_positive_int,
+    check_schedule,
 )
 
 _KINDS = ("linear", "cosine")
-_SCHEDULE_KEYS = ("betas", "alphas", "alpha_bars")
-
-
-def _check_schedule(schedule: Any) -> dict[str, np.ndarray]:
-    """Return `schedule` if it is a dict as returned by `noise_schedule`."""
-    if not isinstance(schedule, dict) or not all(key in schedule for key in _SCHEDULE_KEYS):
-        raise ValueError(
-            "Expected a schedule from dlguide.scratch.noise_schedule (a dict with keys "
-            f"'betas', 'alphas', 'alpha_bars'). Received: schedule={schedule!r}"
-        )
-    return schedule
 
 
 def _check_timestep(t: Any, name: str, steps: int, *, low: int = 1) -> np.ndarray:
@@ -316,7 +306,7 @@ def ddpm_step(
         >>> ddpm_step(x_t, 5, eps_hat, schedule, np.zeros((1, 2))).round(4)
         array([[ 0.993 , -1.0046]])
     """
-    schedule = _check_schedule(schedule)
+    schedule = check_schedule(schedule)
     x_t, eps_hat = _check_pair(x_t, eps_hat, "eps_hat")
     _, noise = _check_pair(x_t, noise, "noise")
     t = int(_check_timestep(t, "t", len(schedule["betas"]) - 1))
