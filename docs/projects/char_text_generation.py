@@ -38,7 +38,9 @@ keras.utils.set_random_seed(0)
 # ## 1. The corpus and its characters
 
 # %%
-train_text, test_text = dlguide.load_text_corpus(num_chars=220_000, test_size=20_000)
+train_text, test_text = dlguide.load_text_corpus(
+    num_chars=220_000, test_size=20_000
+)
 vocabulary = text.CharVocabulary(train_text)
 print(f"training text: {len(train_text):,} characters, held-out text: {len(test_text):,}")
 print(f"vocabulary: {len(vocabulary)} characters: {''.join(vocabulary.chars)!r}")
