@@ -66,6 +66,9 @@ _EXPORTS: dict[str, str] = {
     "text_classifier": "models",
     "transfer": "models",
     "unfreeze": "models",
+    "add_lora": "models",
+    "lora_weights": "models",
+    "merge_lora": "models",
     "plot_activations": "plots",
     "plot_attention": "plots",
     "plot_augmentation_grid": "plots",
@@ -154,6 +157,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         transformer_language_model,
         transformer_seq2seq,
         unfreeze,
+        add_lora,
+        lora_weights,
+        merge_lora,
     )
     from .plots import (
         plot_activations,

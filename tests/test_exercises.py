@@ -30,6 +30,7 @@ EXERCISES = [
     "position_encoding",
     "layer_norm",
     "mlm_inputs",
+    "lora_forward",
 ]
 
 
@@ -123,10 +124,16 @@ READER_ANSWERS = {
     "position_encoding": lambda n, d: scratch.positional_encoding(n, d),
     "layer_norm": lambda X, g, b: scratch.layer_norm(X, g, b),
     "mlm_inputs": _mlm_in_place,
+    "lora_forward": lambda X, W, b, A, B, alpha: X @ W + b + alpha / A.shape[1] * (X @ A) @ B,
 }
 
 # Typical mistakes, and a piece of the FAIL line each must produce.
 MISTAKES = {
+    "lora_forward without the alpha / r scale": (
+        "lora_forward",
+        lambda X, W, b, A, B, alpha: X @ (W + A @ B) + b,
+        "lora_forward(",
+    ),
     "attention_pooling without the scale": (
         "attention_pooling",
         lambda q, K, V: _softmax_rows(K @ q) @ V,

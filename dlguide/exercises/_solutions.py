@@ -727,3 +727,61 @@ def mlm_inputs(ids, chosen, mask_id):
     inputs = np.where(chosen, mask_id, ids)
     sample_weight = chosen.astype(float)
     return inputs, sample_weight
+
+
+# --- LoRA -----------------------------------------------------------------------
+
+
+def _lora_forward_cases() -> list[_Case]:
+    rng = np.random.default_rng(21)
+    return [
+        _Case(
+            (np.array([[1.0, 2.0]]), np.eye(2), np.zeros(2), np.ones((2, 1)), np.ones((1, 2)), 2)
+        ),
+        _Case(
+            (
+                rng.normal(size=(4, 6)),
+                rng.normal(size=(6, 3)),
+                rng.normal(size=3),
+                rng.normal(size=(6, 2)),
+                rng.normal(size=(2, 3)),
+                4,
+            )
+        ),
+        _Case(
+            (
+                rng.normal(size=(2, 5)),
+                rng.normal(size=(5, 4)),
+                rng.normal(size=4),
+                rng.normal(size=(5, 4)),
+                rng.normal(size=(4, 4)),
+                1,
+            )
+        ),
+    ]
+
+
+@_exercise(
+    title="A LoRA forward pass",
+    page="LoRA",
+    task=f"""
+    Compute the output of a Dense layer (no activation) fine-tuned with a LoRA
+    adapter: the frozen kernel W plus the low-rank update A @ B scaled by
+    alpha / r, where the rank r is the number of columns of A.
+
+    - X: inputs, shape `(batch_size, num_inputs)`.
+    - W: frozen kernel, shape `(num_inputs, num_outputs)`; b: bias.
+    - A: shape `(num_inputs, r)`; B: shape `(r, num_outputs)`.
+    - alpha: the scale numerator (Keras's `lora_alpha`).
+
+    Return an array of shape `(batch_size, num_outputs)`. The check compares
+    your output with the reference on 3 fixed inputs with {ALLCLOSE}.
+    """,
+    hint="""The layer computes X @ (W + (alpha / r) * A @ B) + b with r = A.shape[1];
+    without the alpha / r scale the update is too large or too small whenever
+    alpha differs from the rank.""",
+    cases=_lora_forward_cases,
+)
+def lora_forward(X, W, b, A, B, alpha):
+    rank = A.shape[1]
+    return X @ (W + alpha / rank * A @ B) + b

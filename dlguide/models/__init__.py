@@ -28,7 +28,9 @@ Building blocks, which are not builders:
   embedding) are functions on tensors, written with `keras.ops`;
 - `attention_weights` reads the attention of a trained `rnn_seq2seq`;
 - `greedy_decode` and `generate_tokens` write with trained
-  sequence-to-sequence and language models.
+  sequence-to-sequence and language models;
+- `add_lora`, `lora_weights` and `merge_lora` add LoRA adapters to a
+  model's `Dense` layers, read them out, and fold them into the kernels.
 
 Examples:
     >>> from dlguide import models
@@ -39,6 +41,7 @@ Examples:
 from ._attention_layers import TokenAndPositionEmbedding, TransformerBlock, attention, rotate
 from ._augment import augmentation
 from ._cnn import cnn
+from ._lora import add_lora, lora_weights, merge_lora
 from ._mlp import mlp
 from ._resnet import residual_block, resnet
 from ._rnn import cnn_lstm, rnn
@@ -55,6 +58,9 @@ from ._transformer import (
 __all__ = [
     "TokenAndPositionEmbedding",
     "TransformerBlock",
+    "add_lora",
+    "lora_weights",
+    "merge_lora",
     "attention",
     "attention_weights",
     "augmentation",
