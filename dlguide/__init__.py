@@ -137,6 +137,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .models import (
         TokenAndPositionEmbedding,
         TransformerBlock,
+        add_lora,
         attention,
         attention_weights,
         augmentation,
@@ -145,6 +146,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         cnn_lstm,
         generate_tokens,
         greedy_decode,
+        lora_weights,
+        merge_lora,
         mlp,
         residual_block,
         resnet,
@@ -157,9 +160,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         transformer_language_model,
         transformer_seq2seq,
         unfreeze,
-        add_lora,
-        lora_weights,
-        merge_lora,
     )
     from .plots import (
         plot_activations,
