@@ -69,6 +69,8 @@ _EXPORTS: dict[str, str] = {
     "add_lora": "models",
     "lora_weights": "models",
     "merge_lora": "models",
+    "ClassTokenAndPosition": "models",
+    "vit": "models",
     "plot_activations": "plots",
     "plot_attention": "plots",
     "plot_augmentation_grid": "plots",
@@ -135,6 +137,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         split_train_test,
     )
     from .models import (
+        ClassTokenAndPosition,
         TokenAndPositionEmbedding,
         TransformerBlock,
         add_lora,
@@ -160,6 +163,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         transformer_language_model,
         transformer_seq2seq,
         unfreeze,
+        vit,
     )
     from .plots import (
         plot_activations,

@@ -163,6 +163,7 @@ def test_the_non_builders_are_named_in_the_models_docstring():
         "add_lora",
         "lora_weights",
         "merge_lora",
+        "ClassTokenAndPosition",
     }
     doc = inspect.getdoc(dlguide.models)
     for name in others:

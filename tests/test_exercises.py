@@ -31,6 +31,7 @@ EXERCISES = [
     "layer_norm",
     "mlm_inputs",
     "lora_forward",
+    "patchify",
 ]
 
 
@@ -124,11 +125,23 @@ READER_ANSWERS = {
     "position_encoding": lambda n, d: scratch.positional_encoding(n, d),
     "layer_norm": lambda X, g, b: scratch.layer_norm(X, g, b),
     "mlm_inputs": _mlm_in_place,
+    "patchify": lambda image, p: np.array(
+        [
+            image[r : r + p, c : c + p].ravel()
+            for r in range(0, image.shape[0], p)
+            for c in range(0, image.shape[1], p)
+        ]
+    ),
     "lora_forward": lambda X, W, b, A, B, alpha: X @ W + b + alpha / A.shape[1] * (X @ A) @ B,
 }
 
 # Typical mistakes, and a piece of the FAIL line each must produce.
 MISTAKES = {
+    "patchify reshaping directly": (
+        "patchify",
+        lambda image, p: image.reshape(-1, p * p),
+        "patchify(",
+    ),
     "lora_forward without the alpha / r scale": (
         "lora_forward",
         lambda X, W, b, A, B, alpha: X @ (W + A @ B) + b,

@@ -785,3 +785,40 @@ def _lora_forward_cases() -> list[_Case]:
 def lora_forward(X, W, b, A, B, alpha):
     rank = A.shape[1]
     return X @ (W + alpha / rank * A @ B) + b
+
+
+# --- Vision transformer ---------------------------------------------------------
+
+
+def _patchify_cases() -> list[_Case]:
+    rng = np.random.default_rng(22)
+    return [
+        _Case((np.arange(16.0).reshape(4, 4), 2)),
+        _Case((rng.normal(size=(28, 28)), 7)),
+        _Case((rng.normal(size=(6, 9)), 3)),
+        _Case((rng.normal(size=(5, 5)), 5)),
+    ]
+
+
+@_exercise(
+    title="Cut an image into patches",
+    page="Vision transformer",
+    task=f"""
+    Cut an image into non-overlapping square patches, as a vision transformer
+    does before embedding them: image has shape `(height, width)`, both
+    multiples of patch_size. Return an array of shape
+    `(num_patches, patch_size * patch_size)`: one row per patch, in reading
+    order (the patches of the top row from left to right, then the next row),
+    each patch flattened row by row. The check compares your output with the
+    reference on 4 fixed inputs with {ALLCLOSE}.
+    """,
+    hint="""image.reshape(-1, patch_size ** 2) takes runs of consecutive pixels, which
+    cross patch borders. Reshape to (rows, patch_size, cols, patch_size), swap
+    the two middle axes with transpose(0, 2, 1, 3), then flatten each patch.""",
+    cases=_patchify_cases,
+)
+def patchify(image, patch_size):
+    rows = image.shape[0] // patch_size
+    cols = image.shape[1] // patch_size
+    blocks = image.reshape(rows, patch_size, cols, patch_size).transpose(0, 2, 1, 3)
+    return blocks.reshape(rows * cols, patch_size * patch_size)

@@ -3,7 +3,7 @@
 Builders: `mlp`, `cnn`, `resnet`, `transfer`, `rnn`, `cnn_lstm`,
 `text_classifier`, `char_language_model`, and the attention and transformer
 builders `rnn_seq2seq`, `transformer_classifier`, `transformer_language_model`
-and `transformer_seq2seq`. Each validates its arguments up
+and `transformer_seq2seq`, and the vision transformer `vit`. Each validates its arguments up
 front and returns a plain, uncompiled functional `keras.Model` built with
 `keras.Input`. Every builder ends in the same head: `classes` output units
 (required, by keyword) with `classifier_activation` (`"softmax"` by default,
@@ -29,6 +29,8 @@ Building blocks, which are not builders:
 - `attention_weights` reads the attention of a trained `rnn_seq2seq`;
 - `greedy_decode` and `generate_tokens` write with trained
   sequence-to-sequence and language models;
+- `ClassTokenAndPosition` is the embedding layer of the `vit` builder
+  (vision transformer): a class token and learned positions;
 - `add_lora`, `lora_weights` and `merge_lora` add LoRA adapters to a
   model's `Dense` layers, read them out, and fold them into the kernels.
 
@@ -54,8 +56,10 @@ from ._transformer import (
     transformer_language_model,
     transformer_seq2seq,
 )
+from ._vit import ClassTokenAndPosition, vit
 
 __all__ = [
+    "ClassTokenAndPosition",
     "TokenAndPositionEmbedding",
     "TransformerBlock",
     "add_lora",
@@ -81,4 +85,5 @@ __all__ = [
     "transformer_language_model",
     "transformer_seq2seq",
     "unfreeze",
+    "vit",
 ]
