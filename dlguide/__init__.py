@@ -71,6 +71,7 @@ _EXPORTS: dict[str, str] = {
     "merge_lora": "models",
     "ClassTokenAndPosition": "models",
     "vit": "models",
+    "MixtureOfExperts": "models",
     "plot_activations": "plots",
     "plot_attention": "plots",
     "plot_augmentation_grid": "plots",
@@ -138,6 +139,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     )
     from .models import (
         ClassTokenAndPosition,
+        MixtureOfExperts,
         TokenAndPositionEmbedding,
         TransformerBlock,
         add_lora,

@@ -164,6 +164,7 @@ def test_the_non_builders_are_named_in_the_models_docstring():
         "lora_weights",
         "merge_lora",
         "ClassTokenAndPosition",
+        "MixtureOfExperts",
     }
     doc = inspect.getdoc(dlguide.models)
     for name in others:

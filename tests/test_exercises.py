@@ -32,6 +32,7 @@ EXERCISES = [
     "mlm_inputs",
     "lora_forward",
     "patchify",
+    "balance_loss",
 ]
 
 
@@ -132,11 +133,19 @@ READER_ANSWERS = {
             for c in range(0, image.shape[1], p)
         ]
     ),
+    "balance_loss": lambda P: (
+        P.shape[1] * np.sum(np.bincount(P.argmax(1), minlength=P.shape[1]) / len(P) * P.mean(0))
+    ),
     "lora_forward": lambda X, W, b, A, B, alpha: X @ W + b + alpha / A.shape[1] * (X @ A) @ B,
 }
 
 # Typical mistakes, and a piece of the FAIL line each must produce.
 MISTAKES = {
+    "balance_loss with soft shares": (
+        "balance_loss",
+        lambda P: P.shape[1] * np.sum(P.mean(0) ** 2),
+        "balance_loss(",
+    ),
     "patchify reshaping directly": (
         "patchify",
         lambda image, p: image.reshape(-1, p * p),

@@ -822,3 +822,41 @@ def patchify(image, patch_size):
     cols = image.shape[1] // patch_size
     blocks = image.reshape(rows, patch_size, cols, patch_size).transpose(0, 2, 1, 3)
     return blocks.reshape(rows * cols, patch_size * patch_size)
+
+
+# --- Mixture of experts -----------------------------------------------------------
+
+
+def _balance_loss_cases() -> list[_Case]:
+    rng = np.random.default_rng(23)
+    logits = rng.normal(size=(20, 4))
+    soft = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    return [
+        _Case((np.array([[0.7, 0.3], [0.2, 0.8]]),)),
+        _Case((np.array([[0.9, 0.05, 0.05]] * 4),)),
+        _Case((soft,)),
+    ]
+
+
+@_exercise(
+    title="The load-balancing loss",
+    page="Mixture of experts",
+    task=f"""
+    Compute the Switch Transformer's load-balancing loss from router
+    probabilities P of shape `(tokens, experts)` (each row sums to 1):
+    `experts * sum_i f_i * P_i`, where f_i is the fraction of tokens whose
+    largest probability is expert i and P_i the mean probability of expert i
+    over the tokens. Return a float: 1 for tokens spread evenly, up to the
+    number of experts when one expert takes every token. The check compares
+    your output with the reference on 3 fixed inputs with {ALLCLOSE}.
+    """,
+    hint="""f is a share of hard choices: one-hot the argmax of each row
+    (np.eye(experts)[P.argmax(axis=1)]) and average over the tokens; P_i is
+    P.mean(axis=0). Multiply them elementwise, sum, and scale by the number of
+    experts.""",
+    cases=_balance_loss_cases,
+)
+def balance_loss(P):
+    experts = P.shape[1]
+    first = np.eye(experts)[P.argmax(axis=1)]
+    return experts * np.sum(first.mean(axis=0) * P.mean(axis=0))

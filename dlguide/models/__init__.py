@@ -31,6 +31,8 @@ Building blocks, which are not builders:
   sequence-to-sequence and language models;
 - `ClassTokenAndPosition` is the embedding layer of the `vit` builder
   (vision transformer): a class token and learned positions;
+- `MixtureOfExperts` is a serialisable feed-forward layer with top-k
+  routed experts and a load-balancing loss;
 - `add_lora`, `lora_weights` and `merge_lora` add LoRA adapters to a
   model's `Dense` layers, read them out, and fold them into the kernels.
 
@@ -45,6 +47,7 @@ from ._augment import augmentation
 from ._cnn import cnn
 from ._lora import add_lora, lora_weights, merge_lora
 from ._mlp import mlp
+from ._moe import MixtureOfExperts
 from ._resnet import residual_block, resnet
 from ._rnn import cnn_lstm, rnn
 from ._seq2seq import attention_weights, greedy_decode, rnn_seq2seq
@@ -59,6 +62,7 @@ from ._transformer import (
 from ._vit import ClassTokenAndPosition, vit
 
 __all__ = [
+    "MixtureOfExperts",
     "ClassTokenAndPosition",
     "TokenAndPositionEmbedding",
     "TransformerBlock",

@@ -14,8 +14,9 @@ from .._validation import (
     check_non_empty_str,
     check_positive_float,
     check_positive_int,
+    check_rate,
 )
-from ._transformer import _blocks, _check_body
+from ._transformer import _blocks
 
 
 @keras.saving.register_keras_serializable(package="dlguide")
@@ -139,11 +140,16 @@ def vit(
             f"Expected an image whose sides are multiples of patch_size={patch_size}. "
             f"Received: input_shape={input_shape!r}"
         )
-    if ff_dim is None:
-        ff_dim = 2 * check_positive_int(embedding_dim, "embedding_dim")
-    embedding_dim, num_heads, ff_dim, num_blocks, dropout, _, _ = _check_body(
-        embedding_dim, num_heads, ff_dim, num_blocks, dropout, "learned", True
-    )
+    embedding_dim = check_positive_int(embedding_dim, "embedding_dim")
+    num_heads = check_positive_int(num_heads, "num_heads")
+    if embedding_dim % num_heads:
+        raise ValueError(
+            f"Expected embedding_dim divisible by num_heads={num_heads}. "
+            f"Received: embedding_dim={embedding_dim}"
+        )
+    ff_dim = 2 * embedding_dim if ff_dim is None else check_positive_int(ff_dim, "ff_dim")
+    num_blocks = check_positive_int(num_blocks, "num_blocks")
+    dropout = check_rate(dropout, "dropout")
     rescale = check_positive_float(rescale, "rescale", allow_none=True)
     classes, classifier_activation = check_head(classes, classifier_activation)
     name = check_non_empty_str(name, "name")
