@@ -33,6 +33,7 @@ EXERCISES = [
     "lora_forward",
     "patchify",
     "balance_loss",
+    "merge_softmax",
 ]
 
 
@@ -136,11 +137,20 @@ READER_ANSWERS = {
     "balance_loss": lambda P: (
         P.shape[1] * np.sum(np.bincount(P.argmax(1), minlength=P.shape[1]) / len(P) * P.mean(0))
     ),
+    "merge_softmax": lambda m1, l1, m2, l2: (
+        np.maximum(m1, m2),
+        np.exp(np.logaddexp(np.log(l1) + m1, np.log(l2) + m2) - np.maximum(m1, m2)),
+    ),
     "lora_forward": lambda X, W, b, A, B, alpha: X @ W + b + alpha / A.shape[1] * (X @ A) @ B,
 }
 
 # Typical mistakes, and a piece of the FAIL line each must produce.
 MISTAKES = {
+    "merge_softmax without rescaling": (
+        "merge_softmax",
+        lambda m1, l1, m2, l2: (np.maximum(m1, m2), l1 + l2),
+        "merge_softmax(",
+    ),
     "balance_loss with soft shares": (
         "balance_loss",
         lambda P: P.shape[1] * np.sum(P.mean(0) ** 2),

@@ -860,3 +860,39 @@ def balance_loss(P):
     experts = P.shape[1]
     first = np.eye(experts)[P.argmax(axis=1)]
     return experts * np.sum(first.mean(axis=0) * P.mean(axis=0))
+
+
+# --- Efficient attention ----------------------------------------------------------
+
+
+def _merge_softmax_cases() -> list[_Case]:
+    rng = np.random.default_rng(24)
+    m1, m2 = rng.normal(size=5) * 3, rng.normal(size=5) * 3
+    return [
+        _Case((np.array(1.0), np.array(2.0), np.array(3.0), np.array(1.5))),
+        _Case((m1, rng.random(5) + 1, m2, rng.random(5) + 1)),
+        _Case((np.array([100.0]), np.array([1.0]), np.array([-100.0]), np.array([4.0]))),
+    ]
+
+
+@_exercise(
+    title="Merge two softmax states",
+    page="Efficient attention",
+    task=f"""
+    The online softmax reads a row of scores in parts. For each part it keeps
+    m, the largest score, and l, the sum of exp(score - m) over the part.
+    Given the states (m1, l1) and (m2, l2) of two parts (arrays of the same
+    shape, one entry per row), return `(m, l)`: the state of both parts read
+    together, so that l = sum of exp(score - m) over all their scores. The
+    check compares both outputs with the reference on 3 fixed inputs with
+    {ALLCLOSE}.
+    """,
+    hint="""The new maximum is m = np.maximum(m1, m2). Each old sum was taken
+    relative to its own maximum: rescale it by exp(m1 - m) or exp(m2 - m)
+    before adding, l = l1 * exp(m1 - m) + l2 * exp(m2 - m).""",
+    cases=_merge_softmax_cases,
+    outputs=("m", "l"),
+)
+def merge_softmax(m1, l1, m2, l2):
+    m = np.maximum(m1, m2)
+    return m, l1 * np.exp(m1 - m) + l2 * np.exp(m2 - m)

@@ -43,6 +43,7 @@ from ._attention import (
     positional_encoding,
     rotary_embedding,
     scaled_dot_product_attention,
+    tiled_attention,
 )
 from ._conv import avg_pool2d, conv2d, conv_output_shape, corr2d, max_pool2d
 from ._gradcheck import numerical_gradient, relative_error
@@ -112,6 +113,7 @@ __all__ = [
     "positional_encoding",
     "rotary_embedding",
     "scaled_dot_product_attention",
+    "tiled_attention",
     # optimizers
     "SGD",
     "Adagrad",
