@@ -75,6 +75,12 @@ _EXPORTS: dict[str, str] = {
     "transfer": "models",
     "unfreeze": "models",
     "vae": "models",
+    "add_lora": "models",
+    "lora_weights": "models",
+    "merge_lora": "models",
+    "ClassTokenAndPosition": "models",
+    "vit": "models",
+    "MixtureOfExperts": "models",
     "plot_activations": "plots",
     "plot_attention": "plots",
     "plot_augmentation_grid": "plots",
@@ -144,8 +150,11 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         split_train_test,
     )
     from .models import (
+        ClassTokenAndPosition,
+        MixtureOfExperts,
         TokenAndPositionEmbedding,
         TransformerBlock,
+        add_lora,
         attention,
         attention_weights,
         augmentation,
@@ -159,6 +168,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         diffusion_sample,
         generate_tokens,
         greedy_decode,
+        lora_weights,
+        merge_lora,
         mlp,
         residual_block,
         resnet,
@@ -175,6 +186,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         transformer_seq2seq,
         unfreeze,
         vae,
+        vit,
     )
     from .plots import (
         plot_activations,

@@ -36,6 +36,12 @@ NOT_BUILDERS = {
     "train_gan",
     "train_diffusion",
     "diffusion_sample",
+    # hot-topics layers and LoRA helpers (vit uses ClassTokenAndPosition)
+    "ClassTokenAndPosition",
+    "MixtureOfExperts",
+    "add_lora",
+    "lora_weights",
+    "merge_lora",
 }
 
 
@@ -155,6 +161,18 @@ BUILDS: dict[str, list[Callable[[], keras.Layer]]] = {
         lambda: models.rnn_seq2seq(20, 20, units=4),
         lambda: models.rnn_seq2seq(20, 20, units=4, cell="lstm", attention="additive"),
         lambda: models.rnn_seq2seq(20, 20, units=4, attention="dot"),
+    ],
+    "vit": [
+        lambda: models.vit(
+            (8, 8),
+            patch_size=4,
+            embedding_dim=8,
+            num_heads=2,
+            num_blocks=1,
+            rescale=1 / 255,
+            classes=2,
+        ),
+        lambda: models.vit((8, 8, 3), patch_size=2, embedding_dim=8, num_heads=2, classes=2),
     ],
     "char_language_model": [
         lambda: models.char_language_model(20, sequence_length=10, dropout=0.2),

@@ -36,6 +36,10 @@ EXERCISES = [
     "noisy_sample",
     "guided_noise",
     "frechet_1d",
+    "lora_forward",
+    "patchify",
+    "balance_loss",
+    "merge_softmax",
 ]
 
 
@@ -138,10 +142,45 @@ READER_ANSWERS = {
     "noisy_sample": lambda x0, ab, noise: ab**0.5 * x0 + (1 - ab) ** 0.5 * noise,
     "guided_noise": lambda c, u, w: (1 + w) * c - w * u,
     "frechet_1d": lambda a, b: (a.mean() - b.mean()) ** 2 + (a.std(ddof=1) - b.std(ddof=1)) ** 2,
+    "patchify": lambda image, p: np.array(
+        [
+            image[r : r + p, c : c + p].ravel()
+            for r in range(0, image.shape[0], p)
+            for c in range(0, image.shape[1], p)
+        ]
+    ),
+    "balance_loss": lambda P: (
+        P.shape[1] * np.sum(np.bincount(P.argmax(1), minlength=P.shape[1]) / len(P) * P.mean(0))
+    ),
+    "merge_softmax": lambda m1, l1, m2, l2: (
+        np.maximum(m1, m2),
+        np.exp(np.logaddexp(np.log(l1) + m1, np.log(l2) + m2) - np.maximum(m1, m2)),
+    ),
+    "lora_forward": lambda X, W, b, A, B, alpha: X @ W + b + alpha / A.shape[1] * (X @ A) @ B,
 }
 
 # Typical mistakes, and a piece of the FAIL report each must produce (its lines joined).
 MISTAKES = {
+    "merge_softmax without rescaling": (
+        "merge_softmax",
+        lambda m1, l1, m2, l2: (np.maximum(m1, m2), l1 + l2),
+        "merge_softmax(",
+    ),
+    "balance_loss with soft shares": (
+        "balance_loss",
+        lambda P: P.shape[1] * np.sum(P.mean(0) ** 2),
+        "balance_loss(",
+    ),
+    "patchify reshaping directly": (
+        "patchify",
+        lambda image, p: image.reshape(-1, p * p),
+        "patchify(",
+    ),
+    "lora_forward without the alpha / r scale": (
+        "lora_forward",
+        lambda X, W, b, A, B, alpha: X @ (W + A @ B) + b,
+        "lora_forward(",
+    ),
     "attention_pooling without the scale": (
         "attention_pooling",
         lambda q, K, V: _softmax_rows(K @ q) @ V,

@@ -71,6 +71,12 @@ ROADMAP_PAGES: dict[str, tuple[str, ...]] = {
         "generative/diffusion.md",
         "generative/latent-diffusion.md",
     ),
+    "HOT": (
+        "hot-topics/lora.md",
+        "hot-topics/vision-transformer.md",
+        "hot-topics/mixture-of-experts.md",
+        "hot-topics/efficient-attention.md",
+    ),
     "SHRINK": ("deployment/small-and-fast.md",),
     "EXPORT": ("deployment/deploying.md",),
     "SERVE": ("deployment/deploying.md",),

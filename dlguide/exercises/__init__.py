@@ -11,7 +11,7 @@ Examples:
     >>> import numpy as np
     >>> from dlguide import exercises
     >>> exercises.list_exercises()
-    ['dense_forward', 'perceptron_update', 'sigmoid_grad', 'backward_pass', 'relu_grad', 'bce_from_logits', 'momentum_step', 'inverted_dropout', 'quantize_int8', 'latency_percentile', 'data_parallel_grad', 'attention_pooling', 'causal_attention', 'position_encoding', 'layer_norm', 'mlm_inputs', 'per_example_mse', 'gaussian_kl', 'gan_losses', 'noisy_sample', 'guided_noise', 'frechet_1d']
+    ['dense_forward', 'perceptron_update', 'sigmoid_grad', 'backward_pass', 'relu_grad', 'bce_from_logits', 'momentum_step', 'inverted_dropout', 'quantize_int8', 'latency_percentile', 'data_parallel_grad', 'attention_pooling', 'causal_attention', 'position_encoding', 'layer_norm', 'mlm_inputs', 'per_example_mse', 'gaussian_kl', 'gan_losses', 'noisy_sample', 'guided_noise', 'frechet_1d', 'lora_forward', 'patchify', 'balance_loss', 'merge_softmax']
     >>> def sigmoid_grad(x):
     ...     s = 1 / (1 + np.exp(-x))
     ...     return s * (1 - s)

@@ -12,6 +12,7 @@ from .._validation import lookup
 from . import (
     _solutions,  # noqa: F401  (registers every exercise)
     _solutions_generative,  # noqa: F401  (registers the generative track's, after)
+    _solutions_hot,  # noqa: F401  (and the hot-topics track's, last)
 )
 from ._compare import _call_label, _compare, _run
 from ._registry import _EXERCISES, _Exercise
@@ -152,7 +153,7 @@ def list_exercises() -> list[str]:
         >>> list_exercises()[:3]
         ['dense_forward', 'perceptron_update', 'sigmoid_grad']
         >>> len(list_exercises())
-        22
+        26
     """
     return list(_EXERCISES)
 

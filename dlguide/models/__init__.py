@@ -3,9 +3,9 @@
 Builders: `mlp`, `cnn`, `resnet`, `transfer`, `rnn`, `cnn_lstm`,
 `text_classifier`, `char_language_model`, and the attention and transformer
 builders `rnn_seq2seq`, `transformer_classifier`, `transformer_language_model`
-and `transformer_seq2seq`. Each validates its arguments up
-front and returns a plain, uncompiled functional `keras.Model` built with
-`keras.Input`. Every builder ends in the same head: `classes` output units
+and `transformer_seq2seq`, and the vision transformer `vit`. Each validates
+its arguments up front and returns a plain, uncompiled functional
+`keras.Model` built with `keras.Input`. Every builder ends in the same head: `classes` output units
 (required, by keyword) with `classifier_activation` (`"softmax"` by default,
 `"sigmoid"` for binary classification with `classes=1`, `None` for a linear
 output). The language models and sequence-to-sequence models
@@ -37,7 +37,13 @@ Building blocks, which are not builders:
   sequence-to-sequence and language models;
 - `train_vae`, `train_gan` and `train_diffusion` train the generative
   models on every backend, and `diffusion_sample` draws from a trained
-  denoiser (DDPM or DDIM steps, classifier-free guidance).
+  denoiser (DDPM or DDIM steps, classifier-free guidance);
+- `ClassTokenAndPosition` is the embedding layer of the `vit` builder
+  (vision transformer): a class token and learned positions;
+- `MixtureOfExperts` is a serialisable feed-forward layer with top-k
+  routed experts and a load-balancing loss;
+- `add_lora`, `lora_weights` and `merge_lora` add LoRA adapters to a
+  model's `Dense` layers, read them out, and fold them into the kernels.
 
 Examples:
     >>> from dlguide import models
@@ -51,7 +57,9 @@ from ._autoencoder import autoencoder, train_vae, vae
 from ._cnn import cnn
 from ._diffusion import diffusion_denoiser, diffusion_sample, train_diffusion
 from ._gan import dcgan_discriminator, dcgan_generator, train_gan
+from ._lora import add_lora, lora_weights, merge_lora
 from ._mlp import mlp
+from ._moe import MixtureOfExperts
 from ._resnet import residual_block, resnet
 from ._rnn import cnn_lstm, rnn
 from ._seq2seq import attention_weights, greedy_decode, rnn_seq2seq
@@ -63,10 +71,14 @@ from ._transformer import (
     transformer_language_model,
     transformer_seq2seq,
 )
+from ._vit import ClassTokenAndPosition, vit
 
 __all__ = [
+    "ClassTokenAndPosition",
+    "MixtureOfExperts",
     "TokenAndPositionEmbedding",
     "TransformerBlock",
+    "add_lora",
     "attention",
     "attention_weights",
     "augmentation",
@@ -80,6 +92,8 @@ __all__ = [
     "diffusion_sample",
     "generate_tokens",
     "greedy_decode",
+    "lora_weights",
+    "merge_lora",
     "mlp",
     "residual_block",
     "resnet",
@@ -96,4 +110,5 @@ __all__ = [
     "transformer_seq2seq",
     "unfreeze",
     "vae",
+    "vit",
 ]

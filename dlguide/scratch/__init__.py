@@ -43,6 +43,7 @@ from ._attention import (
     positional_encoding,
     rotary_embedding,
     scaled_dot_product_attention,
+    tiled_attention,
 )
 from ._conv import avg_pool2d, conv2d, conv_output_shape, corr2d, max_pool2d
 from ._diffusion import (
@@ -127,6 +128,7 @@ __all__ = [
     "noise_schedule",
     "predict_x0",
     "q_sample",
+    "tiled_attention",
     # optimizers
     "SGD",
     "Adagrad",

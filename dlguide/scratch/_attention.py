@@ -237,6 +237,95 @@ def scaled_dot_product_attention(
     return weights @ V, weights
 
 
+def tiled_attention(
+    Q: Any, K: Any, V: Any, *, block_size: int = 64, causal: bool = False
+) -> np.ndarray:
+    """Exact attention computed in tiles with an online softmax (the idea of FlashAttention).
+
+    `scaled_dot_product_attention` builds the whole `num_queries x num_keys`
+    score matrix. This function never does: it takes the queries
+    `block_size` at a time, walks over the keys `block_size` at a time, and
+    keeps for each query a running maximum `m`, a running softmax
+    denominator `l` and a running weighted sum `O` of the values (Milakov and
+    Gimelshein, 2018). When a new block raises the maximum from `m` to
+    `m'`, the old sums are rescaled by `exp(m - m')`; at the end `O / l` is
+    exactly `softmax(Q K^T / sqrt(d_k)) V`. The largest temporary array is
+    `block_size x block_size`, so the memory beyond the inputs and output
+    grows with the sequence length instead of its square (Dao et al., 2022,
+    do the same in a GPU's fast on-chip memory).
+
+    Args:
+        Q: Queries, shape `(num_queries, d_k)`.
+        K: Keys, shape `(num_keys, d_k)`.
+        V: Values, shape `(num_keys, d_v)`.
+        block_size: Queries and keys per tile.
+        causal: Query `i` sees keys `0 .. i` only (the last `num_queries`
+            positions if there are more keys); tiles entirely in the future
+            are skipped.
+
+    Returns:
+        The output, shape `(num_queries, d_v)`.
+
+    Raises:
+        ValueError: If the shapes do not match or `block_size` is not a
+            positive integer.
+
+    Examples:
+        >>> import numpy as np
+        >>> from dlguide.scratch import scaled_dot_product_attention, tiled_attention
+        >>> rng = np.random.default_rng(0)
+        >>> Q, K, V = (rng.normal(size=(100, 8)) for _ in range(3))
+        >>> exact, _ = scaled_dot_product_attention(Q, K, V, causal=True)
+        >>> tiled = tiled_attention(Q, K, V, block_size=16, causal=True)
+        >>> bool(np.abs(tiled - exact).max() < 1e-12)
+        True
+        >>> tiled_attention(Q, K, V, block_size=0)
+        Traceback (most recent call last):
+        ...
+        ValueError: Expected a positive integer. Received: block_size=0
+    """
+    block_size = check_positive_int(block_size, "block_size")
+    causal = check_bool(causal, "causal")
+    Q, K, V = (
+        check_array(a, name, "Expected a 2-D array of finite numbers.", ndims=(2,))
+        for a, name in ((Q, "Q"), (K, "K"), (V, "V"))
+    )
+    if Q.shape[1] != K.shape[1] or K.shape[0] != V.shape[0]:
+        raise ValueError(
+            "Expected Q (num_queries, d_k), K (num_keys, d_k) and V (num_keys, d_v). "
+            f"Received: Q.shape={Q.shape}, K.shape={K.shape}, V.shape={V.shape}"
+        )
+    num_queries, num_keys = Q.shape[0], K.shape[0]
+    if causal and num_keys < num_queries:
+        raise ValueError(
+            f"Expected at least as many keys as queries with causal=True. Received: "
+            f"{num_queries} queries and {num_keys} keys"
+        )
+    offset = num_keys - num_queries  # query i sits at position offset + i
+    scale = 1 / np.sqrt(Q.shape[1])
+    output = np.empty((num_queries, V.shape[1]), dtype=np.result_type(Q, K, V))
+    for q0 in range(0, num_queries, block_size):
+        q = Q[q0 : q0 + block_size] * scale
+        rows = np.arange(q0, q0 + len(q))[:, None] + offset
+        m = np.full((len(q), 1), -np.inf)  # running maximum of each query's scores
+        denominator = np.zeros((len(q), 1))  # running sum of exp(score - m)
+        weighted = np.zeros((len(q), V.shape[1]))  # running sum of exp(score - m) * value
+        last_key = min(num_keys, q0 + len(q) + offset) if causal else num_keys
+        for k0 in range(0, last_key, block_size):
+            scores = q @ K[k0 : k0 + block_size].T
+            if causal:
+                columns = np.arange(k0, k0 + scores.shape[1])[None, :]
+                scores = np.where(columns <= rows, scores, -np.inf)
+            m_new = np.maximum(m, scores.max(axis=1, keepdims=True))
+            P = np.exp(scores - m_new)
+            correction = np.exp(m - m_new)
+            denominator = denominator * correction + P.sum(axis=1, keepdims=True)
+            weighted = weighted * correction + P @ V[k0 : k0 + block_size]
+            m = m_new
+        output[q0 : q0 + len(q)] = weighted / denominator
+    return output
+
+
 def _split_heads(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Project `(batch, steps, num_hiddens)` to `(batch, heads, steps, key_dim)`."""
     return np.einsum("btd,dhk->bhtk", X, W) + b[None, :, None, :]
