@@ -93,15 +93,15 @@ results["Gaussian baseline"] = measure(gauss)
 # %% [markdown]
 # ## 3. The four generators
 #
-# Each is trained with the settings of its page, timed, and asked for 500 samples. The latent
-# diffusion model reuses the VAE's encoder and decoder, so its training time counts only its own
-# denoiser.
+# Each is built as on its page but trained for fewer epochs (to keep the notebook within its
+# budget), timed, and asked for 500 samples. The latent diffusion model reuses the VAE's encoder
+# and decoder, so its training time counts only its own denoiser.
 
 # %%
 # VAE: sample codes from N(0, I) and decode.
 start = time.perf_counter()
 vae = dlguide.vae((8, 8), latent_dim=6, units=(128,), seed=0)
-dlguide.train_vae(vae, images, epochs=60, batch_size=64, learning_rate=2e-3)
+dlguide.train_vae(vae, images, epochs=40, batch_size=128, learning_rate=3e-3)
 trained = time.perf_counter()
 decoder = vae.get_layer("decoder")
 vae_samples = decoder.predict(np.random.default_rng(2).normal(size=(500, 6)), verbose=0)
@@ -114,7 +114,7 @@ start = time.perf_counter()
 generator = dlguide.dcgan_generator((8, 8), latent_dim=32, filters=(32, 16), kernel_size=3)
 discriminator = dlguide.dcgan_discriminator((8, 8), filters=(16, 32), kernel_size=3, dropout=0.0)
 dlguide.train_gan(
-    generator, discriminator, images * 2 - 1, epochs=30, batch_size=32, learning_rate=1e-3, seed=0
+    generator, discriminator, images * 2 - 1, epochs=12, batch_size=32, learning_rate=1e-3, seed=0
 )
 trained = time.perf_counter()
 z = np.random.default_rng(2).normal(size=(500, 32))
@@ -132,7 +132,7 @@ dlguide.train_diffusion(
     (images * 2 - 1).reshape(-1, 64),
     y_train,
     schedule=schedule,
-    epochs=60,
+    epochs=30,
     batch_size=64,
     learning_rate=1e-3,
     seed=0,
@@ -156,7 +156,7 @@ dlguide.train_diffusion(
     codes / scale,
     y_train,
     schedule=schedule,
-    epochs=100,
+    epochs=40,
     batch_size=128,
     learning_rate=2e-3,
     seed=0,
@@ -195,38 +195,43 @@ fig = dlguide.plot_sample_grid(
 # %%
 # The checks behind the prose below (the run must reproduce them).
 diffusion, latent = results["diffusion (w = 1)"], results["latent diffusion (w = 3)"]
-assert diffusion["accuracy"] >= 0.9 and latent["accuracy"] >= 0.9  # the track's goal
+# The track's goal of 90%: latent diffusion reaches it, pixel diffusion (shorter training
+# than on its page) falls just short.
+assert latent["accuracy"] >= 0.9 and 0.85 <= diffusion["accuracy"] < 0.9
 assert results["real digits (floor)"]["FD"] < diffusion["FD"] < results["Gaussian baseline"]["FD"]
-assert round(diffusion["FD"], 1) == 1.4 and round(diffusion["accuracy"], 2) == 0.93
-assert round(latent["FD"], 1) == 5.4 and round(latent["accuracy"], 2) == 0.98
+assert round(diffusion["FD"], 1) == 3.0 and round(diffusion["accuracy"], 2) == 0.87
+assert round(latent["FD"], 1) == 5.6 and round(latent["accuracy"], 2) == 1.0
 assert round(results["Gaussian baseline"]["FD"], 1) == 5.3
-assert round(results["VAE"]["FD"], 1) == 8.9
-assert round(results["DCGAN"]["FD"], 1) == 26.5 and results["DCGAN"]["covered"] == 7
+assert round(results["VAE"]["FD"], 1) == 10.9
+assert round(results["DCGAN"]["FD"], 1) == 78.1 and results["DCGAN"]["covered"] == 2
 
 # %% [markdown]
 # What the table says:
 #
-# - **Diffusion on the pixels wins** on every measure: a Fréchet distance of 1.4, against 5.3 for
-#   the Gaussian baseline and 0.4 for real digits, and 93% of its samples are read as the digit
-#   that was asked for, above the 90% goal.
-# <!-- number: diffusion["FD"] = 1.4 -->
-# <!-- number: diffusion["accuracy"] = 0.93 -->
+# - **Diffusion on the pixels has the best samples**: a Fréchet distance of 3.0, against 5.3 for
+#   the Gaussian baseline and 0.4 for real digits. But 87% of its samples are read as the digit
+#   that was asked for, just short of the 90% goal: with half the training epochs of the
+#   [diffusion page](../generative/diffusion.md), guidance w = 1 is no longer quite enough (a
+#   larger w would follow requests better, at the cost of variety).
+# <!-- number: diffusion["FD"] = 3.0 -->
+# <!-- number: diffusion["accuracy"] = 0.87 -->
 #
-# - **Latent diffusion** follows requests best (98%), but its samples go through the small VAE's
-#   blurry decoder, and its distance of 5.4 is only level with the Gaussian baseline. It beats the
-#   plain VAE (8.9), which draws from the same decoder without choosing the code. Its training is
-#   cheap because the denoiser works on 6 numbers instead of 64 pixels, but it needs the VAE first.
-# <!-- number: latent["accuracy"] = 0.98 -->
-# <!-- number: latent["FD"] = 5.4 -->
-# <!-- number: results["VAE"]["FD"] = 8.9 -->
+# - **Latent diffusion** follows requests best (100%), but its samples go through the small VAE's
+#   blurry decoder, and its distance of 5.6 is slightly worse than the Gaussian baseline's. It
+#   beats the plain VAE (10.9), which draws from the same decoder without choosing the code. Its
+#   training is cheap because the denoiser works on 6 numbers instead of 64 pixels, but it needs
+#   the VAE first.
+# <!-- number: latent["accuracy"] = 1.00 -->
+# <!-- number: latent["FD"] = 5.6 -->
+# <!-- number: results["VAE"]["FD"] = 10.9 -->
 #
-# - **The DCGAN loses to the Gaussian baseline** here: a distance of 26.5, and only 7 of the 10
-#   digits get their share of samples, a partial mode collapse (see the
+# - **The DCGAN loses to the Gaussian baseline** here: a distance of 78.1, and only 2 of the 10
+#   digits get their share of samples, a severe mode collapse (see the
 #   [GAN page](../generative/gan.md)). GANs need more data, more epochs and more care than this
 #   budget gives; the other three train on a plain regression or likelihood loss and are far
 #   easier to get right at this size.
-# <!-- number: results["DCGAN"]["FD"] = 26.5 -->
-# <!-- number: results["DCGAN"]["covered"] = 7 -->
+# <!-- number: results["DCGAN"]["FD"] = 78.1 -->
+# <!-- number: results["DCGAN"]["covered"] = 2 -->
 #
 # - **Sampling time**: diffusion runs its denoiser 25 times per batch, twice per step with
 #   guidance; a VAE or GAN runs once. On 8×8 images and 500 samples all of them take about a
