@@ -7,6 +7,7 @@ import inspect
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -108,3 +109,12 @@ def test_import_dlguide_imports_only_the_standard_library():
         "if m.split('.')[0] not in sys.stdlib_module_names and m.split('.')[0] != 'dlguide'))"
     )
     assert out.strip() == "[]", f"import dlguide imports third-party modules: {out}"
+
+
+def test_every_model_name_has_an_entry_in_the_api_reference():
+    """docs/reference/models.md lists its entries one by one: a new name needs its own."""
+    import dlguide.models
+
+    page = (Path(__file__).resolve().parents[1] / "docs/reference/models.md").read_text()
+    missing = [n for n in dlguide.models.__all__ if f"::: dlguide.models.{n}\n" not in page]
+    assert not missing, f"add these to docs/reference/models.md: {missing}"
