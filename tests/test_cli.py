@@ -102,11 +102,11 @@ def test_explain_links_follow_the_configured_site():
 
 
 def test_explain_an_unknown_term_suggests_and_exits_1():
-    result = _dlguide("explain", "dropuot")
+    result = _dlguide("explain", "dropotu")
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr.strip() == (
-        "dlguide explain: Unknown glossary term. Did you mean 'Dropout'? Received: term='dropuot'"
+        "dlguide explain: Unknown glossary term. Did you mean 'Dropout'? Received: term='dropotu'"
     )
 
 

@@ -264,7 +264,7 @@ def test_lookup_ignores_case_plurals_punctuation_and_spelling(query, name):
 
 @pytest.mark.parametrize(
     ("query", "suggestion"),
-    [("dropuot", "'Dropout'"), ("epoc", "'Epoch'"), ("overfiting", "'Overfitting'")],
+    [("dropotu", "'Dropout'"), ("epoc", "'Epoch'"), ("overfiting", "'Overfitting'")],
 )
 def test_a_near_miss_suggests_the_term(query, suggestion):
     with pytest.raises(ValueError, match=f"Did you mean {suggestion}") as error:

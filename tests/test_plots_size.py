@@ -89,6 +89,18 @@ FIGURES = {
     "positional encoding": lambda m, p: plots.plot_positional_encoding(
         np.sin(np.arange(64)[:, None] / 10.0 ** (np.arange(32) / 8)), path=p
     ),
+    "sample grid, three rows of ten": lambda m, p: plots.plot_sample_grid(
+        _digits(30) / 255, ncols=10, row_titles=["VAE", "GAN", "diffusion"], path=p,
+        title="samples",
+    ),
+    "image rows, a noising strip": lambda m, p: plots.plot_image_rows(
+        (_digits(12) / 255).reshape(2, 6, 28, 28), row_titles=["forward", "reverse"],
+        column_titles=[f"t={t}" for t in (0, 20, 40, 60, 80, 100)], path=p,
+    ),
+    "latent space with decoded grid": lambda m, p: plots.plot_latent_space(
+        RNG.normal(size=(200, 2)), RNG.integers(0, 10, 200),
+        decoder=lambda z: np.ones((len(z), 8, 8)) * (z[:, :1, None] > 0), path=p,
+    ),
 }  # fmt: skip
 
 

@@ -310,10 +310,10 @@ def lookup(term: str) -> Term:
         'Batch normalisation'
         >>> glossary.lookup("LSTMs").name
         'Long short-term memory'
-        >>> glossary.lookup("dropuot")
+        >>> glossary.lookup("dropotu")
         Traceback (most recent call last):
         ...
-        ValueError: Unknown glossary term. Did you mean 'Dropout'? Received: term='dropuot'
+        ValueError: Unknown glossary term. Did you mean 'Dropout'? Received: term='dropotu'
     """
     _, index = _glossary()
     if isinstance(term, str):

@@ -44,10 +44,11 @@ def _grid(
 ) -> Figure:
     """Cells (rows, cols, H, W) in a tight grid, titles along the left and the top."""
     rows, cols, height, width = cells.shape
-    side = min(_COLUMN_WIDTH / (cols + (1.2 if row_titles is not None else 0)), 1.1)
+    margin = 1.3 if row_titles is not None else 0.1  # inches for the row titles
+    side = min((_COLUMN_WIDTH - margin) / cols, 1.1)
     fig = Figure(
         figsize=(
-            side * cols + (1.3 if row_titles is not None else 0.1),
+            side * cols + margin,
             side * rows * height / width
             + (0.35 if column_titles is not None else 0.05)
             + (0.35 if title else 0),
@@ -244,7 +245,7 @@ def plot_latent_space(
         ax.legend(
             handles,
             [str(c) for c in classes],
-            fontsize=7,
+            fontsize=9,
             ncol=2,
             loc="upper right",
             handletextpad=0.1,
@@ -259,7 +260,7 @@ def plot_latent_space(
         )
     ax.set_xlabel("$z_1$", fontsize=9)
     ax.set_ylabel("$z_2$", fontsize=9)
-    ax.tick_params(labelsize=8)
+    ax.tick_params(labelsize=9)
     ax.set_title("Codes of the examples", fontsize=9)
     if decoder is not None:
         values = np.linspace(-extent, extent, grid_size)
@@ -278,6 +279,6 @@ def plot_latent_space(
         )
         axes[1].set_title("Decoded grid", fontsize=9)
         axes[1].set_xlabel("$z_1$", fontsize=9)
-        axes[1].tick_params(labelsize=8)
+        axes[1].tick_params(labelsize=9)
     _save_figure(fig, path)
     return fig
