@@ -303,10 +303,9 @@ class TransformerBlock(keras.layers.Layer):
             `(batch, num_heads, steps, keys)` (a tuple `(self, cross)` with
             cross-attention).
 
-    Returns:
-        The output, shape `(batch, steps, width)`; with `cache`, the tuple
-        `(output, new_cache)`; with `return_attention_scores`, the weights
-        come last.
+    A call returns the output, shape `(batch, steps, width)`; with `cache`,
+    the tuple `(output, new_cache)`; with `return_attention_scores`, the
+    weights come last.
 
     Examples:
         >>> import keras

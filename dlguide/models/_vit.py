@@ -27,8 +27,7 @@ class ClassTokenAndPosition(keras.layers.Layer):
     `(batch, num_patches, width)` become `(batch, num_patches + 1, width)`,
     token 0 being the class token, whose final vector the head reads.
 
-    Args:
-        **kwargs: Standard layer arguments (`name`, `dtype`, ...).
+    It takes the standard layer arguments (`name`, `dtype`, ...).
 
     Examples:
         >>> import numpy as np
