@@ -23,6 +23,15 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
+# Each test process (and every kernel or build it starts, which inherit the environment) gets
+# its share of the cores. Left alone, TensorFlow and OpenMP size their thread pools for the
+# whole machine in every one of the two workers, and the pools fight over two cores.
+# (xdist sets PYTEST_XDIST_WORKER_COUNT before it loads this file.)
+_workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+_threads = str(max(1, (os.cpu_count() or 1) // _workers))
+for _name in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS"):
+    os.environ.setdefault(_name, _threads)
+
 import pytest  # noqa: E402
 
 pytest.register_assert_rewrite("harness")
