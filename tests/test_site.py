@@ -456,15 +456,30 @@ def _libraries(loaded: list[tuple[str, int]]) -> set[str]:
     return {url.split(VENDOR, 1)[1].split("/")[0] for url, _ in loaded if VENDOR in url}
 
 
-def _draw_diagrams(page: Any) -> list[str]:
-    """Scroll to the page's first diagram (Mermaid loads then), wait for all; the problems."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+# Whether the page's `index`th `.mermaid` element is drawn (an SVG in its shadow root).
+_DRAWN = """(index) => {
+  const host = document.querySelectorAll(".mermaid")[index];
+  return !!(host && host.shadowRoot && host.shadowRoot.querySelector("svg"));
+}"""
 
-    page.locator(".mermaid").first.scroll_into_view_if_needed()
-    try:
-        page.wait_for_function(f"() => ({_MERMAID_PROBLEMS})().every((p) => !p)")
-    except PlaywrightTimeout:
-        pass
+
+def _draw_diagrams(page: Any) -> list[str]:
+    """Scroll to each of the page's diagrams in turn (each is drawn when it comes near the
+    screen; Mermaid loads with the first), wait until it is drawn; the problems."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    blocks = page.locator(".mermaid")
+    for index in range(blocks.count()):
+        for _ in range(3):  # the block may be replaced by its drawing while being scrolled to
+            try:
+                blocks.nth(index).scroll_into_view_if_needed()
+                break
+            except PlaywrightError:
+                continue
+        try:
+            page.wait_for_function(_DRAWN, arg=index)
+        except PlaywrightError:  # a timeout: reported below
+            pass
     return [p for p in page.evaluate(_MERMAID_PROBLEMS) if p]
 
 
@@ -583,11 +598,6 @@ def test_math_renders_with_katex(visits: list[Visit]) -> None:
 
 
 @browser
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 17, open: with four new tracks the search index makes plain pages weigh "
-    "~1.8 MB (limit 600 KiB); the index must load on demand",
-)
 def test_pages_load_only_the_libraries_they_use(visits: list[Visit]) -> None:
     """Mermaid only where a diagram is, KaTeX (stylesheet and fonts) only where maths is.
 
@@ -614,11 +624,6 @@ def test_pages_load_only_the_libraries_they_use(visits: list[Visit]) -> None:
 
 
 @browser
-@pytest.mark.xfail(
-    strict=True,
-    reason="issues 15/19, open: after merging the layout styles, the header tabs fail "
-    "colour contrast and wide diagrams that scroll are not keyboard-focusable",
-)
 def test_pages_have_no_serious_accessibility_violation(visits: list[Visit]) -> None:
     """axe-core (pinned in .ci/js, injected from its local file) finds nothing critical or
     serious on any page."""

@@ -2,11 +2,12 @@
 //
 // Material's search dialog has no name: it gets the search box's own label.
 //
-// Keyboard access to what scrolls: a code block, table, formula or notebook output wider
+// Keyboard access to what scrolls: a code block, table, formula, diagram or notebook output wider
 // (or taller) than its box gets `tabindex="0"`, so it can be focused and scrolled with the
 // arrow keys, and a name for screen readers (`role="region"` + `aria-label`). Boxes that fit
 // get neither (no useless tab stops). Checked on every page (`document$`: the first load
-// and each instant navigation) and again when the window's width changes. Material does this
+// and each instant navigation), again when the window's width changes, and when the page
+// changes under it (a diagram is drawn late, in place of its source). Material does this
 // for code blocks on devices with a mouse only.
 (() => {
   // [selector, name, role]: a table keeps its own role (it may be named); anything else
@@ -15,7 +16,10 @@
     [".md-typeset pre > code", "Code", "region"],
     [".md-typeset table", "Table", null],
     [".md-typeset .md-typeset__scrollwrap", "Table", "region"],
+    [".md-typeset div.arithmatex", "Formula", "region"],
     [".md-typeset .katex-display", "Formula", "region"],
+    [".md-typeset .mermaid", "Diagram", "region"],
+    [".jp-InputArea-editor .highlight-ipynb", "Code", "region"],
     [".jp-OutputArea-output", "Output", "region"],
     [".jp-OutputArea-output pre", "Output", "region"],
   ];
@@ -57,9 +61,14 @@
   if (dialog) dialog.setAttribute("aria-label", (input && input.getAttribute("aria-label")) || "Search");
 
   let timer;
-  document$.subscribe(() => requestAnimationFrame(update));
-  window.addEventListener("resize", () => {
+  const later = (delay) => {
     clearTimeout(timer);
-    timer = setTimeout(update, 200);
+    timer = setTimeout(update, delay);
+  };
+  document$.subscribe(() => requestAnimationFrame(update));
+  window.addEventListener("resize", () => later(200));
+  new MutationObserver(() => later(100)).observe(document.body, {
+    childList: true,
+    subtree: true,
   });
 })();

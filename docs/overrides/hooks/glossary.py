@@ -12,7 +12,8 @@
 - The Glossary page. `reference/glossary.md` holds the placeholder
   `<!-- glossary: entries -->`, replaced at build time by one anchored entry per term,
   in alphabetical order, with links to the related entries and to the page that shows
-  the term. The page can never drift from the data.
+  the term. The page can never drift from the data. Its table of contents lists the
+  letters only (the entries would make the page heavier than the site allows).
 
 Nothing is written to disk, so `mkdocs serve` does not loop; it watches the data file.
 """
@@ -449,6 +450,14 @@ def on_page_markdown(markdown_text: str, page: Page, config: MkDocsConfig, files
 
 
 def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if page.file.src_uri == GLOSSARY_PAGE:
+        # The page's table of contents (shown twice: in the sidebar on wide screens, in the
+        # navigation drawer on phones) lists the letters, not the entries under them: every
+        # term there weighed ~100 KiB more on this page, and the row of letters at the top,
+        # the search and the browser's find reach an entry as fast.
+        for item in page.toc:
+            for letter in item.children:
+                letter.children = []
     if page.file.src_uri.endswith((".py", ".ipynb")):
         return abbreviate_html(content, load_terms())
     return content

@@ -1,4 +1,4 @@
-"""MkDocs hook: tables that read well on a phone.
+"""MkDocs hook: tables that read well on a phone; pages without their templates' indentation.
 
 A table of `CARD_COLUMNS` or more columns gets a `data-cards` attribute and each of its
 body cells a `data-label` with the text of its column's heading. On a phone,
@@ -8,6 +8,11 @@ screen. Wider screens show the table as it is.
 
 Only the Markdown pages' tables are marked (a Python-Markdown treeprocessor); notebook
 tables and outputs keep scrolling sideways.
+
+Every built page also loses the indentation that the theme's nested templates leave at the
+start of its lines (the navigation alone is indented up to 30 spaces deep, on every page):
+12-20 % of a page's HTML, which the browser would collapse anyway. Text where whitespace
+counts (`<pre>`, `<textarea>`, scripts and styles) is left as it is.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.pages import Page
 
 CARD_COLUMNS = 4
 
@@ -56,3 +62,26 @@ class CardTables(Extension):
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config.markdown_extensions.append(CardTables())
     return config
+
+
+# Elements whose whitespace is kept, and the indentation after a line break elsewhere.
+_KEEP_WHITESPACE = re.compile(r"<(pre|textarea|script|style)\b.*?</\1\s*>", re.S | re.I)
+_INDENTATION = re.compile(r"\n\s+")
+
+
+def collapse_indentation(html: str) -> str:
+    """`html` without the whitespace after each line break, except where whitespace counts.
+
+    >>> collapse_indentation("<ul>\\n    <li>a\\n\\n  b</li>\\n</ul><pre>x\\n  y</pre>")
+    '<ul>\\n<li>a\\nb</li>\\n</ul><pre>x\\n  y</pre>'
+    """
+    parts, start = [], 0
+    for match in _KEEP_WHITESPACE.finditer(html):
+        parts += [_INDENTATION.sub("\n", html[start : match.start()]), match[0]]
+        start = match.end()
+    parts.append(_INDENTATION.sub("\n", html[start:]))
+    return "".join(parts)
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    return collapse_indentation(output)

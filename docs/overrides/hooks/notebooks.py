@@ -8,8 +8,9 @@
   browser must download and decode before it can show the text below it. Each
   PNG becomes a file next to the page instead (named by its content), shown with
   its width and height (no layout shift) and loaded lazily, as it comes near the
-  screen. The figures themselves are those of the tested run (harness/); only
-  where the bytes live changes.
+  screen. A large figure that WebP stores losslessly in much less (photographs:
+  about half) is offered as that copy first. The figures themselves are those of
+  the tested run (harness/); only where the bytes live, and how, changes.
 - mkdocs-jupyter inlines JupyterLab's whole stylesheet (about 600 KB) into every
   notebook page. Each `<style>` block keeps only the rules whose selectors can match
   the page (every class they require is on it) and the custom properties those rules
@@ -22,6 +23,7 @@ import base64
 import functools
 import hashlib
 import html
+import io
 import re
 import struct
 from collections.abc import Iterable
@@ -68,8 +70,37 @@ def png_size(data: bytes) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
+# A figure of at least this many bytes also gets a lossless WebP copy, kept when it saves
+# at least WEBP_SAVING of the PNG's size (photographs in a figure: about half).
+WEBP_FROM_BYTES = 50_000
+WEBP_SAVING = 0.25
+
+
+def _webp_copy(data: bytes, target: Path) -> bool:
+    """Write `data` (a PNG) losslessly as WebP at `target` if that saves enough; whether it did."""
+    if len(data) < WEBP_FROM_BYTES:
+        return False
+    if target.is_file():
+        return True
+    try:
+        from PIL import Image
+    except ImportError:  # the PNG alone will do
+        return False
+    buffer = io.BytesIO()
+    with Image.open(io.BytesIO(data)) as image:
+        image.save(buffer, "WEBP", lossless=True, quality=50, method=1)  # fast, lossless
+    if buffer.tell() > (1 - WEBP_SAVING) * len(data):
+        return False
+    target.write_bytes(buffer.getvalue())
+    return True
+
+
 def images_to_files(output: str, folder: Path, prefix: str = "output") -> str:
-    """Write each inline PNG of `output` (HTML) into `folder`; link it with its size, lazily."""
+    """Write each inline PNG of `output` (HTML) into `folder`; link it with its size, lazily.
+
+    A large figure that a lossless WebP copy makes much smaller is offered as that copy
+    first (`<picture>`); browsers without WebP, and the site's checks, see the PNG.
+    """
 
     def replace(match: re.Match[str]) -> str:
         data = base64.b64decode(re.sub(r"\s+", "", match["data"]))
@@ -83,10 +114,14 @@ def images_to_files(output: str, folder: Path, prefix: str = "output") -> str:
         attributes = re.sub(
             r"""\s(?:width|height|loading|decoding)=["'][^"']*["']""", "", f" {attributes}"
         )
-        return (
+        img = (
             f'<img{attributes} src="{name}" width="{width}" height="{height}" '
             'loading="lazy" decoding="async">'
         )
+        webp = target.with_suffix(".webp")
+        if not _webp_copy(data, webp):
+            return img
+        return f'<picture><source srcset="{webp.name}" type="image/webp">{img}</picture>'
 
     return _INLINE_PNG.sub(replace, output)
 
