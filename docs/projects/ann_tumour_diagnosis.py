@@ -81,21 +81,25 @@ print("fit:", x_fit.shape, " validation:", x_val.shape)
 # %% [markdown]
 # ## 3. Train with early stopping
 #
-# Instead of guessing the number of epochs, train for up to 200 and let `EarlyStopping` stop when
-# the validation loss has not improved for 15 epochs, restoring the best weights seen.
+# Instead of guessing the number of epochs, train for up to 100 and let `EarlyStopping` stop when
+# the validation loss has not improved for 10 epochs, restoring the best weights seen. Adam's
+# learning rate is raised from its default 0.001 to 0.01: on 364 rows the default needs about
+# 150 epochs to get where 0.01 gets in about 40, and every epoch costs the same.
 
 # %%
 model = dlguide.mlp(
     30, hidden_units=(32, 16), dropout=0.2, classes=1, classifier_activation="sigmoid"
 )
-model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+model.compile(
+    optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy", metrics=["accuracy"]
+)
 early_stopping = keras.callbacks.EarlyStopping(
-    monitor="val_loss", patience=15, restore_best_weights=True
+    monitor="val_loss", patience=10, restore_best_weights=True
 )
 history = model.fit(
     x_fit, y_fit,
     validation_data=(x_val, y_val),
-    epochs=200, batch_size=32, callbacks=[early_stopping], verbose=0,
+    epochs=100, batch_size=64, callbacks=[early_stopping], verbose=0,
 )
 print("epochs run:", len(history.history["loss"]), " best epoch:", early_stopping.best_epoch + 1)
 dlguide.plot_history(history, ("loss", "accuracy"))
@@ -117,9 +121,14 @@ malignant_recall = recall_score(y_test, test_pred, pos_label=0)
 print(f"malignant tumours caught: {malignant_recall:.3f}")
 
 # %% [markdown]
-# The network and logistic regression end up close: on 455 rows of clean, well-chosen measurements
-# a linear boundary is already very good, and both beat the always-benign baseline by a wide margin.
-# The assertions below are part of the run, so this text cannot drift from the numbers.
+# The network and logistic regression end up close: 0.991 against 0.982 is one test tumour out of
+# 114, well within what another seed or split would change. On 455 rows of clean, well-chosen
+# measurements a linear boundary is already very good, and both beat the always-benign baseline
+# (0.632) by a wide margin. The assertions below are part of the run, so this text cannot drift
+# from the numbers.
+# <!-- number: test_accuracy = 0.991 -->
+# <!-- number: logistic_accuracy = 0.982 -->
+# <!-- number: majority_accuracy = 0.632 -->
 
 # %%
 assert test_accuracy >= 0.95, test_accuracy
@@ -153,10 +162,12 @@ print(f"threshold {threshold}: malignant caught {safe_recall:.3f} (was {malignan
 print(confusion_matrix(y_test, safe_pred, labels=[0, 1]))
 
 # %% [markdown]
-# The stricter rule refers more benign tumours (3 instead of 1) but still misses the one malignant
+# The stricter rule refers more benign tumours (2 instead of 0) but still misses the one malignant
 # tumour the network gets wrong: the model gives that tumour a high P(benign), so no sensible
 # threshold reaches it. A threshold only trades errors near the decision boundary; a confident
 # mistake calls for more data or better features. The run checks these counts:
+# <!-- number: (safe_pred[y_test == 1] == 0).sum() = 2 -->
+# <!-- number: (test_pred[y_test == 1] == 0).sum() = 0 -->
 
 # %%
 def counts(pred):
@@ -165,7 +176,7 @@ def counts(pred):
 
 
 print("at 0.5:", counts(test_pred), " at 0.9:", counts(safe_pred))
-assert counts(test_pred) == (1, 1) and counts(safe_pred) == (1, 3)
+assert counts(test_pred) == (1, 0) and counts(safe_pred) == (1, 2)
 
 # %% [markdown]
 # ## 6. Save, reload, predict

@@ -55,13 +55,14 @@ assert len(x_test) >= 4900 and abs(y_test.mean() - 0.5) < 0.01
 #
 # Each review becomes a sparse vector with one entry per word of the vocabulary (words seen in at
 # least 3 training reviews), weighted by TF-IDF: frequent in this review, rare across reviews.
-# A logistic regression learns one weight per word.
+# A logistic regression learns one weight per word (scikit-learn's `liblinear` solver, which is
+# fast on sparse features like these).
 
 # %%
 tfidf = TfidfVectorizer(min_df=3, sublinear_tf=True)
 features_train = tfidf.fit_transform(x_train)
 features_test = tfidf.transform(x_test)
-baseline = LogisticRegression(C=4.0, max_iter=1000).fit(features_train, y_train)
+baseline = LogisticRegression(C=4.0, solver="liblinear").fit(features_train, y_train)
 baseline_accuracy = baseline.score(features_test, y_test)
 print(f"vocabulary: {features_train.shape[1]} words")
 print(f"TF-IDF + logistic regression test accuracy: {baseline_accuracy:.3f}")
@@ -122,17 +123,19 @@ model = dlguide.text_classifier(
     classes=1,
     classifier_activation="sigmoid",
 )
-model.compile(optimizer=keras.optimizers.Adam(0.003), loss="binary_crossentropy",
+model.compile(optimizer=keras.optimizers.Adam(0.02), loss="binary_crossentropy",
               metrics=["accuracy"])
 print(f"parameters: {model.count_params():,}")
 assert model.count_params() == vocabulary_size * 32 + 32 + 1  # word vectors + output unit
 
 # %% [markdown]
 # Training uses the last 10% of the training reviews for validation, to watch for overfitting.
+# Three passes over the reviews in batches of 512, with a learning rate of 0.02 (twenty times
+# Adam's default, fine for a model this shallow), take a few seconds of CPU time.
 
 # %%
-history = model.fit(ids_train, y_train, validation_split=0.1, epochs=5,
-                    batch_size=128, verbose=0)
+history = model.fit(ids_train, y_train, validation_split=0.1, epochs=3,
+                    batch_size=512, verbose=0)
 print("validation accuracy per epoch:", np.round(history.history["val_accuracy"], 3))
 dlguide.plot_history(history, ("loss", "accuracy"))
 
