@@ -141,7 +141,7 @@ assert round(transformer_accuracy - 0.8745, 2) == -0.10
 # The transformer reaches 0.779, 0.10 below keras.io's 0.8745, which read about fifteen times as
 # much text in training (25,000 reviews of 200 words, two epochs; another test set). It does
 # **not** beat TF-IDF + logistic regression, which reaches 0.882 on the same test reviews from the
-# same 10,000 training reviews, reading every word of them, in a fraction of the time. The LSTM,
+# same 10,000 training reviews, reading every word of them. The LSTM,
 # trained for one epoch on the same 64 words, reaches 0.778: a tie with the transformer (a
 # difference of a thousandth, which one run with one seed cannot tell from noise).
 # Sentiment is mostly decided by which words a review uses, which the bag-of-words model captures
