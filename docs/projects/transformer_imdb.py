@@ -12,9 +12,10 @@
 # # Project: IMDB reviews with a transformer
 #
 # The [sentiment project](../sentiment_imdb/) classified IMDB reviews with TF-IDF + logistic
-# regression and with an embedding-and-pooling network. This project adds a transformer encoder
-# and the recurrent model (an LSTM) and puts all of them in one table, trained and tested on the
-# same split: does attention over the words beat reading them as a bag, or in order?
+# regression and with an embedding-and-pooling network. This project puts TF-IDF + logistic
+# regression, a transformer encoder and the recurrent model (an LSTM) in one table, trained and
+# tested on the same split: does attention over the words beat reading them as a bag, or in
+# order?
 #
 # keras.io's "Text classification with Transformer" example reports a test accuracy of 0.8745 with
 # a similar small model (one block, width 32, two epochs). It tests on the official 25,000 test
@@ -53,12 +54,13 @@ print(f"TF-IDF + logistic regression: {results['TF-IDF + logistic regression'][0
 # %% [markdown]
 # ## 2. Token ids for the neural models
 #
-# The 20,000 most frequent words, each review cut or padded to its first 100 words (0 is padding,
-# and every model masks it). keras.io keeps 200; half the words halves every neural model's time,
-# and all three neural models below read the same 100.
+# The 20,000 most frequent words, each review cut or padded to its first 64 words (0 is padding,
+# and every model masks it). keras.io keeps 200; fewer words make every neural model faster (the
+# attention's work grows with the square of the length), and both neural models below read the
+# same 64. TF-IDF reads every word of every review.
 
 # %%
-vocabulary_size, sequence_length = 20_000, 100
+vocabulary_size, sequence_length = 20_000, 64
 vectorizer = keras.layers.TextVectorization(
     max_tokens=vocabulary_size, output_sequence_length=sequence_length
 )
@@ -72,7 +74,7 @@ ids_test = keras.ops.convert_to_numpy(vectorizer(x_test))
 # `dlguide.transformer_classifier`: token and learned position embeddings of width 32, one
 # encoder block with 2 heads and a feed-forward layer of 32 units (keras.io's sizes), average
 # pooling over the real words, dropout and a sigmoid unit. keras.io trains two epochs on 25,000
-# reviews of 200 words; here one epoch on 10,000 reviews of 100 words, about a tenth of the work,
+# reviews of 200 words; here one epoch on 10,000 reviews of 64 words, less than a tenth of the work,
 # with a learning rate of 0.002 instead of Adam's default 0.001 to make up a little for the fewer
 # steps.
 
@@ -93,12 +95,14 @@ results["transformer, 1 block"] = (
 print(f"transformer: {transformer.count_params():,} parameters")
 
 # %% [markdown]
-# ## 4. The recurrent model and the bag of word vectors
+# ## 4. The recurrent model
 #
 # `dlguide.text_classifier` with a recurrent body reads the words in order: an LSTM of 32 units
 # over the same ids. An LSTM steps through the words one at a time, which is slow on a CPU: to
-# stay within this notebook's time budget it trains for one epoch, like the transformer. The
-# embedding-and-pooling network of the sentiment project completes the table.
+# stay within this notebook's time budget it trains for one epoch, like the transformer, in
+# batches of 128 reviews (half as many steps) with a learning rate of 0.005. The
+# embedding-and-pooling network of the [sentiment project](../sentiment_imdb/) is not repeated
+# here.
 
 # %%
 keras.utils.set_random_seed(0)
@@ -106,25 +110,12 @@ lstm = dlguide.text_classifier(
     vocabulary_size, sequence_length, embedding_dim=32, body="lstm", units=32,
     classes=1, classifier_activation="sigmoid",
 )
-lstm.compile(optimizer=keras.optimizers.Adam(3e-3), loss="binary_crossentropy",
+lstm.compile(optimizer=keras.optimizers.Adam(5e-3), loss="binary_crossentropy",
              metrics=["accuracy"])
 start = time.perf_counter()
-lstm.fit(ids_train, y_train, epochs=1, batch_size=64, verbose=0)
+lstm.fit(ids_train, y_train, epochs=1, batch_size=128, verbose=0)
 results["LSTM, 32 units, 1 epoch"] = (
     lstm.evaluate(ids_test, y_test, batch_size=996, verbose=0)[1], time.perf_counter() - start
-)
-
-keras.utils.set_random_seed(0)
-pooled = dlguide.text_classifier(
-    vocabulary_size, sequence_length, embedding_dim=32, dropout=0.3,
-    classes=1, classifier_activation="sigmoid",
-)
-pooled.compile(optimizer=keras.optimizers.Adam(3e-3), loss="binary_crossentropy",
-               metrics=["accuracy"])
-start = time.perf_counter()
-pooled.fit(ids_train, y_train, epochs=2, batch_size=64, verbose=0)
-results["embedding + average pooling"] = (
-    pooled.evaluate(ids_test, y_test, batch_size=996, verbose=0)[1], time.perf_counter() - start
 )
 
 # %% [markdown]
@@ -138,33 +129,35 @@ transformer_accuracy = results["transformer, 1 block"][0]
 baseline_accuracy = results["TF-IDF + logistic regression"][0]
 print(f"keras.io's transformer example (official test set): 0.8745; this run: "
       f"{transformer_accuracy:.4f}")
-assert transformer_accuracy > 0.8, transformer_accuracy
+assert transformer_accuracy > 0.75, transformer_accuracy
 assert baseline_accuracy > transformer_accuracy, (baseline_accuracy, transformer_accuracy)
-assert round(baseline_accuracy, 3) == 0.882 and round(transformer_accuracy, 3) == 0.822
+assert round(baseline_accuracy, 3) == 0.882 and round(transformer_accuracy, 3) == 0.779
 lstm_accuracy = results["LSTM, 32 units, 1 epoch"][0]
-pooled_accuracy = results["embedding + average pooling"][0]
-assert round(pooled_accuracy, 3) == 0.807 and round(lstm_accuracy, 3) == 0.796
+assert round(lstm_accuracy, 3) == 0.778
+assert abs(transformer_accuracy - lstm_accuracy) < 0.01
+assert round(transformer_accuracy - 0.8745, 2) == -0.10
 
 # %% [markdown]
-# The transformer reaches 0.822, below keras.io's 0.8745, which read ten times as much text in
-# training (25,000 reviews of 200 words, two epochs; another test set). It does **not** beat TF-IDF +
-# logistic regression, which reaches 0.882 on the same test reviews from the same 10,000 training
-# reviews, in a fraction of the time. It is ahead of the plain average of word vectors (0.807) and
-# of the LSTM (0.796), by one or two hundredths: one run with one seed, so read these three as
-# close rather than ranked. Sentiment is mostly decided by which words a review uses, which the
-# bag-of-words models capture directly; attention can model word order and negation, but with
-# 10,000 reviews and one epoch a small transformer does not learn enough of that to pay for its
-# cost. Transformers win on text when they are pretrained on much more of it: see the pretraining
+# The transformer reaches 0.779, 0.10 below keras.io's 0.8745, which read about fifteen times as
+# much text in training (25,000 reviews of 200 words, two epochs; another test set). It does
+# **not** beat TF-IDF + logistic regression, which reaches 0.882 on the same test reviews from the
+# same 10,000 training reviews, reading every word of them. The LSTM,
+# trained for one epoch on the same 64 words, reaches 0.778: a tie with the transformer (a
+# difference of a thousandth, which one run with one seed cannot tell from noise).
+# Sentiment is mostly decided by which words a review uses, which the bag-of-words model captures
+# directly; attention can model word order and negation, but with 10,000 reviews cut to 64 words
+# and one epoch a small transformer does not learn enough of that to pay for its cost.
+# Transformers win on text when they are pretrained on much more of it: see the pretraining
 # experiment on [BERT and GPT](../../architectures/bert-gpt/).
-# <!-- number: transformer_accuracy = 0.822 -->
+# <!-- number: transformer_accuracy = 0.779 -->
 # <!-- number: baseline_accuracy = 0.882 -->
-# <!-- number: pooled_accuracy = 0.807 -->
-# <!-- number: lstm_accuracy = 0.796 -->
+# <!-- number: lstm_accuracy = 0.778 -->
+# <!-- number: 0.8745 - transformer_accuracy = 0.10 -->
 #
 # ## What to take away
 #
 # - Put every model in one table on the same split, with the time it took.
 # - On IMDB sentiment, a small transformer trained from scratch does not beat TF-IDF + logistic
-#   regression.
+#   regression, and on the first 64 words of each review it only ties with an LSTM.
 # - `dlguide.transformer_classifier` takes the same token ids as the other text models; swap it in
 #   with one line.
