@@ -111,7 +111,9 @@ def edit_distance(a, b):
 truth = [pron.split() for pron in test_phonemes]
 written, word_error, phoneme_error = {}, {}, {}
 for attention, model in models.items():
-    ids = dlguide.greedy_decode(model, X_test, start_id=START, end_id=END, max_length=14)
+    # All test words in one batch: one traced step, half as many calls
+    ids = dlguide.greedy_decode(model, X_test, start_id=START, end_id=END, max_length=14,
+                                batch_size=len(X_test))
     written[attention] = [[names[i] for i in row if i > 0] for row in ids]
     right = np.array([w == t for w, t in zip(written[attention], truth)])
     errors = sum(edit_distance(w, t) for w, t in zip(written[attention], truth))

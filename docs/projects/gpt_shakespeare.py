@@ -22,7 +22,8 @@
 # For scale: nanoGPT's CPU configuration (Karpathy; 4 blocks of width 128, 2000 steps, about 3
 # minutes on a laptop) reaches a validation loss of 1.88 on *tiny-shakespeare*, a 1.1-million
 # character excerpt with speaker names. This notebook has a budget of about half a minute of
-# computing on two cores, and a different split (whole plays held out), so it gets less far; it says how far.
+# computing on two cores, and a different split (whole plays held out), so it gets less far; it
+# says how far.
 
 # %%
 # %matplotlib inline
@@ -42,7 +43,7 @@ keras.utils.set_random_seed(0)
 # `dlguide.load_shakespeare` gives the spoken lines of 38 plays (speaker names and stage
 # directions removed). Four whole plays are held out for validation. To fit the budget every model
 # here, the counting baselines too, trains on the first 300,000 characters of the training plays
-# (about seven of them), and all are validated on the first 30,000 characters of the held-out
+# (7% of them), and all are validated on the first 30,000 characters of the held-out
 # ones.
 
 # %%
@@ -212,7 +213,8 @@ assert [round(-gap, 2) for gap in gaps[[0, 1, -1]]] == [0.26, 0.10, 0.01]
 # are far better than character frequencies (3.14) and still improving at the last quarter; the
 # n-gram is better than both because one pass (144 steps) is very little training for a network,
 # while counting uses every 5-gram of the text exactly. The GPT starts ahead, 0.26 lower after
-# the first quarter, and the LSTM catches up: 0.10 behind after half the pass, 0.01 at the end.
+# the first quarter, and the LSTM catches up: it is 0.10 behind after half the pass, 0.01 at the
+# end.
 # That is one run with one seed, so read the end as a tie, reached by an LSTM with a quarter of
 # the GPT's parameters; this short run does not show where the two curves would go next. The GPT
 # is 0.50 short of nanoGPT's 1.88, which trains a model with about seven times the parameters
