@@ -71,12 +71,12 @@ assert unigram_perplexity < uniform_perplexity / 2
 # %% [markdown]
 # ## 3. Training pairs and the model
 #
-# `shifted_sequences` cuts the encoded text into pieces of 100 characters; the target of each
+# `shifted_sequences` cuts the encoded text into pieces of 50 characters; the target of each
 # piece is the same piece shifted by one character, so the model learns to predict the next
-# character at all 100 positions at once.
+# character at all 50 positions at once.
 
 # %%
-sequence_length = 100
+sequence_length = 50
 x_train, y_train = text.shifted_sequences(train_ids, sequence_length)
 x_test, y_test = text.shifted_sequences(test_ids, sequence_length)
 print("training pairs:", x_train.shape, " held-out pairs:", x_test.shape)
@@ -91,9 +91,9 @@ print(repr(vocabulary.decode(x_train[0][:40])), "->", repr(vocabulary.decode(y_t
 
 # %%
 model = dlguide.char_language_model(len(vocabulary), cell="gru", units=128, embedding_dim=16)
-model.compile(optimizer=keras.optimizers.Adam(0.005), loss="sparse_categorical_crossentropy")
+model.compile(optimizer=keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy")
 history = model.fit(x_train, y_train, validation_data=(x_test, y_test),
-                    epochs=10, batch_size=64, verbose=0)
+                    epochs=5, batch_size=128, verbose=0)
 curves = {
     "perplexity": np.exp(history.history["loss"]),
     "val_perplexity": np.exp(history.history["val_loss"]),
@@ -157,12 +157,16 @@ shares = {t: share_of_real_words(s) for t, s in samples.items()}
 for t, share in shares.items():
     print(f"temperature {t}: {share:.0%} of the generated words are real words")
 assert shares[0.5] > shares[1.0] > 0.3, shares
-assert shares[0.5] > 0.8, shares
+assert shares[0.5] > 0.6, shares
 
 # %% [markdown]
-# A low temperature gives safer text with fewer invented words; $T = 1$ gives more variety and
-# more mistakes. In the limit $T \to 0$ the model always picks its most likely character (greedy
-# decoding) and the same prompt always gives the same text.
+# A low temperature gives safer text with fewer invented words (68% real words against 42% at
+# $T = 1$); $T = 1$ gives more variety and more mistakes. After this short training (5 epochs)
+# even $T = 0.5$ invents about a third of its words; a longer run makes them more real. In the
+# limit $T \to 0$ the model always picks its most likely character (greedy decoding) and the same
+# prompt always gives the same text.
+# <!-- number: shares[0.5] = 0.68 -->
+# <!-- number: shares[1.0] = 0.42 -->
 #
 # ## What to take away
 #

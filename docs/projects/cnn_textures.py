@@ -140,8 +140,9 @@ assert best_baseline == "SVM, LBP histograms"
 #
 # Two blocks of 3x3 convolutions (32 and 64 filters) with 2x2 max pooling, then dropout and a
 # softmax over the 3 classes. Like LBP, convolutions look at small neighbourhoods and apply the
-# same detector everywhere; unlike LBP, the detectors are learned. The settings were chosen on a
-# validation split of the training patches, which is held out again here to watch the training.
+# same detector everywhere; unlike LBP, the detectors are learned. The training is kept short for
+# a CPU budget: 8 epochs of batches of 128 with Adam at 0.003. 10% of the training patches are
+# held out as validation data to watch it.
 
 # %%
 def train_cnn(x, y, rescale):
@@ -149,9 +150,13 @@ def train_cnn(x, y, rescale):
     model = dlguide.cnn(
         (16, 16), filters=(32, 64), dropout=0.3, rescale=rescale, classes=3
     )
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer=keras.optimizers.Adam(0.003),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     wall, cpu = time.perf_counter(), time.process_time()
-    history = model.fit(x, y, validation_split=0.1, epochs=10, batch_size=64, verbose=0)
+    history = model.fit(x, y, validation_split=0.1, epochs=8, batch_size=128, verbose=0)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     print(f"training: {wall:.1f} s wall-clock, {cpu:.1f} s of CPU time")
     return model, history
@@ -167,14 +172,14 @@ cnn_accuracy = (test_proba.argmax(axis=1) == y_test).mean()
 print(f"CNN test accuracy: {cnn_accuracy:.3f}")
 for name, value in accuracy.items():
     print(f"  vs {name}: {value:.3f}")
-assert cnn_accuracy >= 0.97, cnn_accuracy
+assert cnn_accuracy >= 0.96, cnn_accuracy
 assert cnn_accuracy > accuracy[best_baseline] + 0.01, (cnn_accuracy, accuracy)
 
 # %% [markdown]
-# The CNN beats every baseline on the 768 held-out patches (98.0%), including the texture
-# descriptor, although the margin over LBP is much smaller than the margin over the pixel
+# The CNN beats every baseline on the 768 held-out patches (96.9%), including the texture
+# descriptor, although the margin over LBP (95.7%) is much smaller than the margin over the pixel
 # classifiers: the right hand-made feature gets most of the way.
-# <!-- number: cnn_accuracy = 0.980 -->
+# <!-- number: cnn_accuracy = 0.969 -->
 #
 # ## 4. The mistakes
 
@@ -216,14 +221,14 @@ for name, value in dark_accuracy.items():
     print(f"{name:28s} {before:.3f} -> {value:.3f} in dim light")
 
 # %% [markdown]
-# The pixel classifiers fall to chance (0.333) and the CNN drops from 0.980 to 0.677, while LBP
+# The pixel classifiers fall to chance (0.333) and the CNN drops from 0.969 to 0.690, while LBP
 # does not move: its codes only compare each pixel with its neighbours, so they do not change when
 # everything gets darker. The CNN has learned to rely partly on how bright each surface is in these
 # three photographs, a cue that holds on the test rows and fails as soon as the light changes (the
 # next experiment confirms it). A high test score on data from the same conditions says nothing
 # about this.
 # <!-- number: dark_accuracy["SVM, pixels"] = 0.333 -->
-# <!-- number: dark_accuracy["CNN"] = 0.677 -->
+# <!-- number: dark_accuracy["CNN"] = 0.690 -->
 
 # %%
 assert dark_accuracy["CNN"] < cnn_accuracy - 0.15
@@ -256,18 +261,20 @@ print(f"CNN on standardised patches: {robust['normal light']:.3f} in normal ligh
       f"{robust['dim light']:.3f} in dim light")
 
 # %% [markdown]
-# The standardised CNN holds up in dim light (0.967) and still beats LBP in both conditions, but it
-# pays for its robustness: in normal light it gets 0.965, a little less than the first CNN's 0.980,
-# which could use brightness as a (here) honest cue. Which model is better depends on what the deployed camera
-# will see, which is a question about the data, not about the network.
-# <!-- number: robust["dim light"] = 0.967 -->
-# <!-- number: robust["normal light"] = 0.965 -->
+# The standardised CNN holds up in dim light (0.975) and still beats LBP in both conditions, and in
+# this run its robustness costs nothing measurable: in normal light it gets 0.971, against the
+# first CNN's 0.969, a difference of two patches out of 768 that another seed could reverse.
+# Brightness was a cue the first CNN could use on these photographs, but not one it needed. Whether
+# such a cue helps or hurts depends on what the deployed camera will see, which is a question
+# about the data, not about the network.
+# <!-- number: robust["dim light"] = 0.975 -->
+# <!-- number: robust["normal light"] = 0.971 -->
 
 # %%
 assert abs(robust["normal light"] - robust["dim light"]) <= 0.02, robust
 assert robust["dim light"] > dark_accuracy["SVM, LBP histograms"], robust
 assert robust["normal light"] > accuracy["SVM, LBP histograms"], robust
-assert robust["normal light"] < cnn_accuracy, robust
+assert abs(robust["normal light"] - cnn_accuracy) <= 0.01, robust
 
 # %% [markdown]
 # ## What to take away
@@ -277,6 +284,6 @@ assert robust["normal light"] < cnn_accuracy, robust
 #   Convolutions and hand-made descriptors such as LBP both build that in.
 # - The CNN beat the best classical baseline on test data from the same photographs, but a
 #   good descriptor came close.
-# - Test under the changes you expect in use. A model can score 98% and still lean on a cue
+# - Test under the changes you expect in use. A model can score 97% and still lean on a cue
 #   (brightness) that breaks under new conditions; removing the cue (standardising each patch) or
-#   training with augmentation makes it robust, at a small cost here.
+#   training with augmentation makes it robust, here at no measurable cost.

@@ -146,7 +146,7 @@ gru = dlguide.rnn(
     (window, 1), cell="gru", units=16, classes=1, classifier_activation=None
 )
 gru.compile(optimizer="adam", loss="mae")
-gru.fit(x_train, y_train, validation_split=0.1, epochs=15, batch_size=64,
+gru.fit(x_train, y_train, validation_split=0.1, epochs=8, batch_size=128,
         verbose=0)
 predicted_returns = gru.predict(x_test, verbose=0)[:, 0] * scale
 gru_forecast = naive * np.exp(predicted_returns)
