@@ -63,10 +63,7 @@ model = dlguide.cnn(
     (28, 28), classes=10, filters=(16, 32), kernel_size=5, dense_units=(64,),
     rescale=1 / 255,
 )
-# jit_compile=False: no XLA compilation, which costs more than it saves in a run this short
-model.compile(
-    optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"], jit_compile=False
-)
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
 start = time.perf_counter()
 model.fit(x_train, y_train, epochs=4, batch_size=64, verbose=0)
 print(f"trained in {time.perf_counter() - start:.1f} s; {model.count_params():,} parameters")
@@ -102,7 +99,6 @@ quantized.set_weights(model.get_weights())
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # one warning per layer that has no int8 version
     quantized.quantize("int8")
-quantized.compile(jit_compile=False)  # predictions without XLA compilation, as above
 table["2. Keras, int8 weights"] = (
     deploy.saved_size(quantized) / 1024,
     accuracy(quantized.predict_on_batch),
