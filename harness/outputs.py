@@ -4,9 +4,10 @@ A page that links figures its code draws, and every project notebook, needs the
 outputs of a run. `Outputs.on_files` looks each one up in the execution cache
 (`harness.units`), by the hash of its text and dependencies:
 
-- `mkdocs build` runs what is missing (`python -m harness.run`, two at a time), and
-  fails with the run's error if a page or notebook fails: a built site only ever
-  shows outputs of runs that passed, of exactly today's code.
+- `mkdocs build` runs what is missing (`python -m harness.run`, two at a time,
+  longest first, in two long-lived processes), and fails with the run's error if a
+  page or notebook fails: a built site only ever shows outputs of runs that passed,
+  of exactly today's code.
 - `mkdocs serve` never waits for a run. It serves every page at once; a page whose
   outputs are missing shows a notice in their place, and the missing runs go to a
   background queue (progress in the terminal). Each finished run lands in the same
@@ -20,15 +21,18 @@ hooks afresh for each rebuild while this module stays imported.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import pickle
+import queue
 import re
 import subprocess
 import sys
+import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -44,16 +48,28 @@ RELOAD_EVERY = 30.0  # seconds: at most one live reload this often while runs fi
 _IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s:]+\.(?:png|svg))[^)]*\)")
 
 
-def child_environment() -> dict[str, str]:
-    """The environment of a run: offline guard, quiet TensorFlow, no display."""
+THREAD_VARIABLES = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS")
+
+
+def child_environment(jobs: int = 2) -> dict[str, str]:
+    """The environment of a run: offline guard, quiet TensorFlow, no display, and its
+    share of the cores when `jobs` runs go at once (unless the caller chose already:
+    a test worker has set its share, and the build inherits it)."""
     from .plugin import install_offline_guard
 
     install_offline_guard()
-    return dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", MPLBACKEND="Agg")
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", MPLBACKEND="Agg")
+    threads = str(max(1, (os.cpu_count() or 1) // max(1, jobs)))
+    for name in THREAD_VARIABLES:
+        env.setdefault(name, threads)
+    return env
 
 
 def run_unit(unit: units.Unit) -> tuple[bool, str, float]:
-    """Run one unit in a fresh process; (passed, what it printed, seconds)."""
+    """Run one unit in a fresh process; (passed, what it printed, seconds).
+
+    `mkdocs serve` runs each unit this way, so a run after an edit of `dlguide/` imports
+    the edited package."""
     start = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "harness.run", str(unit.path)],
@@ -67,6 +83,74 @@ def run_unit(unit: units.Unit) -> tuple[bool, str, float]:
         (result.stdout + result.stderr)[-4000:],
         (time.perf_counter() - start),
     )
+
+
+class Runner:
+    """A `python -m harness.run --worker` process that runs units one after another.
+
+    `mkdocs build` keeps one per job for the whole build, so Keras and TensorFlow are
+    imported once per job rather than once per page (about 4 s each): the tests' workers
+    run pages the same way, one process for many pages. Units go in on its stdin, one
+    path a line; each result comes back as a JSON line on a pipe of its own (what the
+    pages print goes to a log file, shown when a unit fails or the process dies).
+    """
+
+    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+        self.log_path = log_path
+        self.log = log_path.open("w", encoding="utf-8")
+        read_fd, write_fd = os.pipe()
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "harness.run", "--worker", str(write_fd)],
+                cwd=units.ROOT,
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=self.log,
+                stderr=subprocess.STDOUT,
+                pass_fds=(write_fd,),
+                text=True,
+            )
+        finally:
+            os.close(write_fd)
+        self.results = os.fdopen(read_fd, encoding="utf-8")
+
+    def run(self, unit: units.Unit) -> tuple[bool, str, float]:
+        """Run `unit`; (passed, the failure, seconds). A dead process fails the unit."""
+        start = time.perf_counter()
+        line = ""
+        try:
+            assert self.process.stdin is not None
+            self.process.stdin.write(f"{unit.path}\n")
+            self.process.stdin.flush()
+            line = self.results.readline()
+        except (BrokenPipeError, OSError):
+            pass
+        if not line:
+            self.process.wait()
+            self.log.flush()
+            printed = self.log_path.read_text(encoding="utf-8", errors="replace")[-4000:]
+            return (
+                False,
+                f"the run's process exited (status {self.process.returncode}):\n{printed}",
+                time.perf_counter() - start,
+            )
+        result = json.loads(line)
+        return result["failure"] is None, result["failure"] or "", result["seconds"]
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def close(self) -> None:
+        if self.process.stdin is not None and self.alive:
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.results.close()
+        self.log.close()
 
 
 def _notice(kind: str, title: str, body: str) -> str:
@@ -138,19 +222,62 @@ class Outputs:
         return files
 
     def _run_now(self, missing: list[units.Unit]) -> None:
+        """Run the missing units before the build goes on, `DLGUIDE_BUILD_JOBS` (2) at a
+        time, longest first (times from `.ci/durations.json`), in long-lived runners."""
         from mkdocs.exceptions import PluginError
 
-        jobs = int(os.environ.get("DLGUIDE_BUILD_JOBS", "2"))
+        from .plugin import expected_seconds
+
+        jobs = max(1, int(os.environ.get("DLGUIDE_BUILD_JOBS", "2")))
         log.info("Running %d page(s)/notebook(s) whose outputs are not cached", len(missing))
-        failed = []
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            running = {pool.submit(run_unit, unit): unit for unit in missing}
-            for done, future in enumerate(as_completed(running), start=1):
-                unit, (passed, output, seconds) = running[future], future.result()
-                if passed:
-                    log.info("[%d/%d] ran %s in %.0f s", done, len(missing), unit.name, seconds)
-                else:
-                    failed.append(f"{unit.name} failed:\n{output}")
+        todo = queue.SimpleQueue()
+        for unit in sorted(missing, key=lambda unit: expected_seconds(unit.path), reverse=True):
+            todo.put(unit)
+        env = child_environment(jobs)
+        failed: list[str] = []
+        done: list[str] = []
+        lock = threading.Lock()
+
+        def work(logs: Path) -> None:
+            runner, started = None, 0
+            try:
+                while True:
+                    try:
+                        unit = todo.get_nowait()
+                    except queue.Empty:
+                        return
+                    if runner is None or not runner.alive:
+                        if runner is not None:
+                            runner.close()
+                        started += 1
+                        name = f"{threading.current_thread().name}-{started}.log"
+                        runner = Runner(env, logs / name)
+                    passed, output, seconds = runner.run(unit)
+                    with lock:
+                        done.append(unit.name)
+                        if passed:
+                            log.info(
+                                "[%d/%d] ran %s in %.0f s",
+                                len(done),
+                                len(missing),
+                                unit.name,
+                                seconds,
+                            )
+                        else:
+                            failed.append(f"{unit.name} failed:\n{output}")
+            finally:
+                if runner is not None:
+                    runner.close()
+
+        with tempfile.TemporaryDirectory(prefix="dlguide-build-runs-") as logs:
+            threads = [
+                threading.Thread(target=work, args=(Path(logs),), name=f"dlguide-run-{i}")
+                for i in range(min(jobs, len(missing)))
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
         if failed:
             raise PluginError("\n\n".join(failed))
 

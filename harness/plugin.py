@@ -197,12 +197,25 @@ def _guess(relative: str) -> float:
     return 1.0
 
 
+def _measured() -> dict[str, float]:
+    try:
+        return json.loads(DURATIONS.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def expected_seconds(path: Path) -> float:
+    """Seconds the tests of a file (a page, a notebook) probably take: measured, or a guess."""
+    try:
+        relative = Path(path).resolve().relative_to(units.ROOT).as_posix()
+    except ValueError:
+        return _guess(str(path))
+    return _measured().get(relative, _guess(relative))
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Longest files first; the site build right after the last unit it needs."""
-    try:
-        measured = json.loads(DURATIONS.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        measured = {}
+    measured = _measured()
     files: dict[str, list[pytest.Item]] = {}
     for item in items:
         files.setdefault(item.nodeid.split("::")[0], []).append(item)

@@ -3,16 +3,22 @@
     python -m harness.run docs/architectures/cnn.md
 
 The site build runs this for a unit whose outputs are not in the execution cache
-(`harness.outputs`). It takes the unit's lock first, so when a test worker is running
+(`harness.outputs`); with `--worker FD` one process runs unit after unit, read from
+stdin, as a test worker does. It takes the unit's lock first, so when a test worker is running
 the same unit it waits for that run and reuses it. Exit status 0 means the unit's
 run is stored; otherwise the failure is printed and nothing is stored.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib.util
+import json
+import os
 import sys
 import tempfile
+import time
+import traceback
 from pathlib import Path
 
 from . import notebooks, units
@@ -21,6 +27,7 @@ from .pages import PageRun, run_page
 from .plugin import install_offline_guard
 
 
+@functools.cache
 def _pages_sybil():
     """The `pages` Sybil of the root conftest.py: the one the tests use."""
     spec = importlib.util.spec_from_file_location(
@@ -57,11 +64,40 @@ def run(path: Path) -> str | None:
         return "\n\n".join(page_run.failures) or None
 
 
+def worker(results_fd: int) -> int:
+    """Run the units named on stdin, one path a line, until it closes.
+
+    After each unit, one JSON line goes to the file descriptor `results_fd`:
+    ``{"path": ..., "failure": null or the error, "seconds": ...}``. What the pages
+    print stays on stdout and stderr.
+    """
+    with os.fdopen(results_fd, "w", encoding="utf-8") as results:
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            start = time.perf_counter()
+            try:
+                failure = run(Path(line.strip()))
+            except Exception:  # noqa: BLE001 - the unit fails, the worker goes on
+                failure = traceback.format_exc()
+            seconds = round(time.perf_counter() - start, 2)
+            answer = {"path": line.strip(), "failure": failure, "seconds": seconds}
+            results.write(json.dumps(answer) + "\n")
+            results.flush()
+    return 0
+
+
 def main(argv: list[str]) -> int:
     refuse_network()  # this process runs the page's code
     install_offline_guard()  # and the processes it starts (kernels, subprocesses)
+    if len(argv) == 2 and argv[0] == "--worker" and argv[1].isdigit():
+        return worker(int(argv[1]))
     if len(argv) != 1:
-        print("usage: python -m harness.run PAGE_OR_NOTEBOOK", file=sys.stderr)
+        print(
+            "usage: python -m harness.run PAGE_OR_NOTEBOOK\n"
+            "       python -m harness.run --worker RESULTS_FD  (paths on stdin)",
+            file=sys.stderr,
+        )
         return 2
     failure = run(Path(argv[0]))
     if failure:

@@ -154,3 +154,54 @@ def test_serve_answers_first_then_live_reloads_the_outputs(tmp_path):
         server.terminate()
         output = server.communicate(timeout=30)[0]
     assert "(1 of 1 ready)" in output, output
+
+
+# A page that notes which process ran it, and draws a figure (so the site needs its run).
+PID_PAGE = """# Page {name}
+
+```python
+import os
+with open(os.environ["DLGUIDE_TEST_PIDS"], "a") as pids:
+    pids.write(f"{{os.getpid()}}\\n")
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+plt.plot([0, 1], [0, 1])
+plt.savefig("{name}.png")
+```
+
+![A rising line]({name}.png)
+"""
+
+CRASHING_PAGE = """# A page whose process dies
+
+```python
+import os
+os._exit(3)
+```
+
+![Never drawn](never.png)
+"""
+
+
+@pytest.mark.build
+def test_a_build_runs_pages_in_one_process_and_a_crash_fails_only_its_page(tmp_path):
+    config, env = project(
+        tmp_path,
+        a=PID_PAGE.format(name="a"),
+        b=PID_PAGE.format(name="b"),
+        z_crash=CRASHING_PAGE,
+    )
+    pids = tmp_path / "pids.txt"
+    env.update(DLGUIDE_TEST_PIDS=str(pids), DLGUIDE_BUILD_JOBS="1")
+    result = build(config, env)
+    assert result.returncode != 0
+    assert "z_crash.md failed" in result.stderr
+    assert "the run's process exited (status 3)" in result.stderr
+    ran_in = pids.read_text(encoding="utf-8").split()
+    assert len(ran_in) == 2 and ran_in[0] == ran_in[1], ran_in  # one process, page after page
+
+    (tmp_path / "docs" / "z_crash.md").unlink()
+    again = build(config, env)  # the pages that passed were stored despite the crash
+    assert again.returncode == 0, again.stderr
+    assert "Running" not in again.stderr
