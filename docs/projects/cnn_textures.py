@@ -84,10 +84,10 @@ dlguide.plot_images(examples, [class_names[c] for c in range(3) for _ in range(6
 #
 # - **logistic regression on the 256 pixels**: one linear score per class;
 # - **an SVM (RBF kernel) on local binary patterns (LBP)**, a texture descriptor of Ojala,
-#   Pietikäinen and Harwood (1994; journal version 1996), here in the rotation-invariant "uniform" variant of Ojala,
-#   Pietikäinen and Mäenpää (2002): each pixel is coded by which of its 8 neighbours are at least as
-#   bright as itself, and the patch is described by the histogram of those codes. It is the kind of
-#   hand-made feature that CNNs replaced.
+#   Pietikäinen and Harwood (1994; journal version 1996), here in the rotation-invariant
+#   "uniform" variant of Ojala, Pietikäinen and Mäenpää (2002): each pixel is coded by which of
+#   its 8 neighbours are at least as bright as itself, and the patch is described by the
+#   histogram of those codes. It is the kind of hand-made feature that CNNs replaced.
 #
 # (`threadpool_limits(1)` keeps NumPy's linear algebra on one thread, which is faster on a busy
 # 2-core machine.)
@@ -176,7 +176,7 @@ assert cnn_accuracy > accuracy[best_baseline], (cnn_accuracy, accuracy)
 # classifier. The right hand-made feature gets most of the way.
 # <!-- number: cnn_accuracy = 0.970 -->
 # <!-- number: round((cnn_accuracy - accuracy["SVM, LBP histograms"]) * len(y_test)) = 10 -->
-# <!-- number: round((cnn_accuracy - accuracy["logistic regression, pixels"]) * len(y_test)) = 341 -->
+# <!-- number: round((cnn_accuracy - min(accuracy.values())) * len(y_test)) = 341 -->
 #
 # ## 4. The mistakes
 
@@ -189,12 +189,15 @@ np.add.at(counts, (y_test, test_proba.argmax(axis=1)), 1)
 grass_gravel = counts[1, 2] + counts[2, 1]
 print(f"brick patches recognised: {counts[0, 0]} of {counts[0].sum()}; "
       f"grass/gravel mix-ups: {grass_gravel} of {counts.sum() - np.trace(counts)} mistakes")
-assert counts[0, 0] / counts[0].sum() >= 0.98 and grass_gravel >= counts.sum() - np.trace(counts) - 5
+assert counts[0, 0] / counts[0].sum() >= 0.99 and grass_gravel >= counts.sum() - np.trace(counts) - 5
 
 # %% [markdown]
-# Brick, with its straight mortar lines, is (almost) never missed; the mistakes are mostly grass
-# taken for gravel and back. The misclassified patches show why: in a 16x16 window, a patch of
-# light and shadow between grass blades can look like a stone.
+# Brick, with its straight mortar lines, is never missed in this run (256 of 256); 21 of the 23
+# mistakes are grass taken for gravel and back. The misclassified patches show why: in a 16x16
+# window, a patch of light and shadow between grass blades can look like a stone.
+# <!-- number: counts[0, 0] = 256 -->
+# <!-- number: grass_gravel = 21 -->
+# <!-- number: counts.sum() - np.trace(counts) = 23 -->
 
 # %%
 dlguide.plot_misclassified(x_test, y_test, test_proba, class_names=class_names, max_images=12)
