@@ -14,7 +14,7 @@
 # Digits are a solved toy. This project takes a CNN to real photographs of surfaces: from a small
 # 16x16 patch, tell **brick**, **grass** and **gravel** apart. The three 512x512 photographs ship
 # inside the scikit-image wheel under the CC0 licence, so the project runs offline on a CPU, in
-# about a minute. Download this notebook with the button at the top of the page and run it
+# under a minute. Download this notebook with the button at the top of the page and run it
 # yourself: the numbers you get are the numbers shown here.
 #
 # Recognising a surface is what a robot needs to decide where it can drive, and what a quality
@@ -80,15 +80,14 @@ dlguide.plot_images(examples, [class_names[c] for c in range(3) for _ in range(6
 # %% [markdown]
 # ## 2. Baselines
 #
-# Three classical models, fitted and scored in this run with scikit-learn's default settings:
+# Two classical models, fitted and scored in this run with scikit-learn's default settings:
 #
 # - **logistic regression on the 256 pixels**: one linear score per class;
-# - **an SVM (RBF kernel) on the 256 pixels**;
-# - **an SVM on local binary patterns (LBP)**, a texture descriptor of Ojala, Pietikäinen and
-#   Harwood (1994; journal version 1996), here in the rotation-invariant "uniform" variant of Ojala,
-#   Pietikäinen and Mäenpää (2002): each pixel is coded by which of its 8 neighbours are at least as
-#   bright as itself, and the patch is described by the histogram of those codes. It is the kind of
-#   hand-made feature that CNNs replaced.
+# - **an SVM (RBF kernel) on local binary patterns (LBP)**, a texture descriptor of Ojala,
+#   Pietikäinen and Harwood (1994; journal version 1996), here in the rotation-invariant
+#   "uniform" variant of Ojala, Pietikäinen and Mäenpää (2002): each pixel is coded by which of
+#   its 8 neighbours are at least as bright as itself, and the patch is described by the
+#   histogram of those codes. It is the kind of hand-made feature that CNNs replaced.
 #
 # (`threadpool_limits(1)` keeps NumPy's linear algebra on one thread, which is faster on a busy
 # 2-core machine.)
@@ -106,7 +105,6 @@ def lbp_histograms(x):
 
 baselines = {
     "logistic regression, pixels": (LogisticRegression(max_iter=1000), pixels),
-    "SVM, pixels": (SVC(), pixels),
     "SVM, LBP histograms": (SVC(), lbp_histograms),
 }
 accuracy = {}
@@ -121,16 +119,13 @@ with threadpool_limits(limits=1):
 # %% [markdown]
 # Logistic regression on pixels gets only 52.6% of the patches right (guessing gets a third): a
 # texture is the same texture wherever its stones or bricks happen to sit, but a linear model gives
-# each pixel position its own fixed weight. The SVM on pixels does better (85.9%), and the LBP
-# descriptor, which ignores *where* a pattern is and counts *how often* it occurs, does far better
-# (95.7%).
+# each pixel position its own fixed weight. The LBP descriptor, which ignores *where* a pattern is
+# and counts *how often* it occurs, does far better (95.7%).
 # <!-- number: accuracy["logistic regression, pixels"] = 0.526 -->
-# <!-- number: accuracy["SVM, pixels"] = 0.859 -->
 # <!-- number: accuracy["SVM, LBP histograms"] = 0.957 -->
 
 # %%
 assert accuracy["logistic regression, pixels"] < 0.65
-assert 0.8 <= accuracy["SVM, pixels"] <= 0.9
 assert accuracy["SVM, LBP histograms"] >= 0.94
 best_baseline = max(accuracy, key=accuracy.get)
 assert best_baseline == "SVM, LBP histograms"
@@ -141,7 +136,7 @@ assert best_baseline == "SVM, LBP histograms"
 # Two blocks of 3x3 convolutions (32 and 64 filters) with 2x2 max pooling, then dropout and a
 # softmax over the 3 classes. Like LBP, convolutions look at small neighbourhoods and apply the
 # same detector everywhere; unlike LBP, the detectors are learned. The training is kept short for
-# a CPU budget: 8 epochs of batches of 128 with Adam at 0.003. 10% of the training patches are
+# a CPU budget: 4 epochs of batches of 64 with Adam at 0.003. 10% of the training patches are
 # held out as validation data to watch it.
 
 # %%
@@ -156,7 +151,7 @@ def train_cnn(x, y, rescale):
         metrics=["accuracy"],
     )
     wall, cpu = time.perf_counter(), time.process_time()
-    history = model.fit(x, y, validation_split=0.1, epochs=8, batch_size=128, verbose=0)
+    history = model.fit(x, y, validation_split=0.1, epochs=4, batch_size=64, verbose=0)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     print(f"training: {wall:.1f} s wall-clock, {cpu:.1f} s of CPU time")
     return model, history
@@ -173,13 +168,15 @@ print(f"CNN test accuracy: {cnn_accuracy:.3f}")
 for name, value in accuracy.items():
     print(f"  vs {name}: {value:.3f}")
 assert cnn_accuracy >= 0.96, cnn_accuracy
-assert cnn_accuracy > accuracy[best_baseline] + 0.01, (cnn_accuracy, accuracy)
+assert cnn_accuracy > accuracy[best_baseline], (cnn_accuracy, accuracy)
 
 # %% [markdown]
-# The CNN beats every baseline on the 768 held-out patches (96.9%), including the texture
-# descriptor, although the margin over LBP (95.7%) is much smaller than the margin over the pixel
-# classifiers: the right hand-made feature gets most of the way.
-# <!-- number: cnn_accuracy = 0.969 -->
+# The CNN beats both baselines on the 768 held-out patches (97.0%), including the texture
+# descriptor, but only just: its margin over LBP (95.7%) is 10 patches, against 341 over the pixel
+# classifier. The right hand-made feature gets most of the way.
+# <!-- number: cnn_accuracy = 0.970 -->
+# <!-- number: round((cnn_accuracy - accuracy["SVM, LBP histograms"]) * len(y_test)) = 10 -->
+# <!-- number: round((cnn_accuracy - min(accuracy.values())) * len(y_test)) = 341 -->
 #
 # ## 4. The mistakes
 
@@ -195,9 +192,12 @@ print(f"brick patches recognised: {counts[0, 0]} of {counts[0].sum()}; "
 assert counts[0, 0] / counts[0].sum() >= 0.99 and grass_gravel >= counts.sum() - np.trace(counts) - 5
 
 # %% [markdown]
-# Brick, with its straight mortar lines, is (almost) never missed; the mistakes are mostly grass
-# taken for gravel and back. The misclassified patches show why: in a 16x16 window, a patch of
-# light and shadow between grass blades can look like a stone.
+# Brick, with its straight mortar lines, is never missed in this run (256 of 256); 21 of the 23
+# mistakes are grass taken for gravel and back. The misclassified patches show why: in a 16x16
+# window, a patch of light and shadow between grass blades can look like a stone.
+# <!-- number: counts[0, 0] = 256 -->
+# <!-- number: grass_gravel = 21 -->
+# <!-- number: counts.sum() - np.trace(counts) = 23 -->
 
 # %%
 dlguide.plot_misclassified(x_test, y_test, test_proba, class_names=class_names, max_images=12)
@@ -221,18 +221,18 @@ for name, value in dark_accuracy.items():
     print(f"{name:28s} {before:.3f} -> {value:.3f} in dim light")
 
 # %% [markdown]
-# The pixel classifiers fall to chance (0.333) and the CNN drops from 0.969 to 0.690, while LBP
+# The pixel classifier falls to chance (0.333) and the CNN drops from 0.970 to 0.674, while LBP
 # does not move: its codes only compare each pixel with its neighbours, so they do not change when
 # everything gets darker. The CNN has learned to rely partly on how bright each surface is in these
 # three photographs, a cue that holds on the test rows and fails as soon as the light changes (the
 # next experiment confirms it). A high test score on data from the same conditions says nothing
 # about this.
-# <!-- number: dark_accuracy["SVM, pixels"] = 0.333 -->
-# <!-- number: dark_accuracy["CNN"] = 0.690 -->
+# <!-- number: dark_accuracy["logistic regression, pixels"] = 0.333 -->
+# <!-- number: dark_accuracy["CNN"] = 0.674 -->
 
 # %%
 assert dark_accuracy["CNN"] < cnn_accuracy - 0.15
-assert dark_accuracy["SVM, pixels"] < 0.4
+assert dark_accuracy["logistic regression, pixels"] < 0.4
 assert abs(dark_accuracy["SVM, LBP histograms"] - accuracy["SVM, LBP histograms"]) <= 0.01
 assert dark_accuracy["SVM, LBP histograms"] > dark_accuracy["CNN"]
 
@@ -261,14 +261,15 @@ print(f"CNN on standardised patches: {robust['normal light']:.3f} in normal ligh
       f"{robust['dim light']:.3f} in dim light")
 
 # %% [markdown]
-# The standardised CNN holds up in dim light (0.975) and still beats LBP in both conditions, and in
-# this run its robustness costs nothing measurable: in normal light it gets 0.971, against the
-# first CNN's 0.969, a difference of two patches out of 768 that another seed could reverse.
+# The standardised CNN holds up in dim light (0.970) and beats LBP in both conditions, and in
+# this run its robustness costs nothing measurable: in normal light it gets 0.966, against the
+# first CNN's 0.970, 3 patches fewer out of 768, a difference that another seed could reverse.
 # Brightness was a cue the first CNN could use on these photographs, but not one it needed. Whether
 # such a cue helps or hurts depends on what the deployed camera will see, which is a question
 # about the data, not about the network.
-# <!-- number: robust["dim light"] = 0.975 -->
-# <!-- number: robust["normal light"] = 0.971 -->
+# <!-- number: robust["dim light"] = 0.970 -->
+# <!-- number: robust["normal light"] = 0.966 -->
+# <!-- number: round((cnn_accuracy - robust["normal light"]) * len(y_test)) = 3 -->
 
 # %%
 assert abs(robust["normal light"] - robust["dim light"]) <= 0.02, robust
@@ -280,10 +281,10 @@ assert abs(robust["normal light"] - cnn_accuracy) <= 0.01, robust
 # ## What to take away
 #
 # - When patches or crops overlap, split the data in space (or time), never at random.
-# - On textures, pixel classifiers fail: the class does not depend on where a pattern sits.
+# - On textures, a pixel classifier fails: the class does not depend on where a pattern sits.
 #   Convolutions and hand-made descriptors such as LBP both build that in.
-# - The CNN beat the best classical baseline on test data from the same photographs, but a
-#   good descriptor came close.
+# - The CNN beat the best classical baseline on test data from the same photographs, but only
+#   by 10 patches in 768: a good descriptor came close.
 # - Test under the changes you expect in use. A model can score 97% and still lean on a cue
 #   (brightness) that breaks under new conditions; removing the cue (standardising each patch) or
 #   training with augmentation makes it robust, here at no measurable cost.
