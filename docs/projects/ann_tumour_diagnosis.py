@@ -93,6 +93,8 @@ model = dlguide.mlp(
 model.compile(
     optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy", metrics=["accuracy"]
 )
+# optimizer variables now, not in fit's first step (saves a retrace)
+model.optimizer.build(model.trainable_variables)
 early_stopping = keras.callbacks.EarlyStopping(
     monitor="val_loss", patience=10, restore_best_weights=True
 )

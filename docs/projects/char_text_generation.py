@@ -92,6 +92,8 @@ print(repr(vocabulary.decode(x_train[0][:40])), "->", repr(vocabulary.decode(y_t
 # %%
 model = dlguide.char_language_model(len(vocabulary), cell="gru", units=128, embedding_dim=16)
 model.compile(optimizer=keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy")
+# optimizer variables now, not in fit's first step (saves a retrace)
+model.optimizer.build(model.trainable_variables)
 history = model.fit(x_train, y_train, validation_data=(x_test, y_test),
                     epochs=5, batch_size=128, verbose=0)
 curves = {

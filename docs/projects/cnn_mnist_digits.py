@@ -123,6 +123,8 @@ model.compile(
     loss="sparse_categorical_crossentropy",
     metrics=["accuracy"],
 )
+# optimizer variables now, not in fit's first step (saves a retrace)
+model.optimizer.build(model.trainable_variables)
 print("parameters:", model.count_params())
 for layer in model.layers:
     print(f"{layer.name:12s} {str(layer.output.shape):20s}")

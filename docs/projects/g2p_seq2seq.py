@@ -82,6 +82,8 @@ for attention in (None, "additive"):
                                 attention=attention)
     model.compile(keras.optimizers.Adam(0.01), "sparse_categorical_crossentropy",
                   weighted_metrics=["accuracy"])
+    # optimizer variables now, not in fit's first step (saves a retrace)
+    model.optimizer.build(model.trainable_variables)
     histories[attention] = model.fit(
         [X, Y[:, :-1]], Y[:, 1:], sample_weight=(Y[:, 1:] > 0) * 1.0,
         epochs=3, batch_size=64, verbose=0)

@@ -145,6 +145,8 @@ gpt = dlguide.transformer_language_model(
 )
 loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
 gpt.compile(optimizer=keras.optimizers.Adam(0.005), loss=loss)
+# optimizer variables now, not in fit's first step (saves a retrace)
+gpt.optimizer.build(gpt.trainable_variables)
 print(f"{gpt.count_params():,} parameters; {len(x_train)} training windows")
 start = time.perf_counter()
 history = gpt.fit(x_train, y_train, validation_data=(x_valid, y_valid), epochs=4,
@@ -169,6 +171,8 @@ lstm = dlguide.char_language_model(
     V, cell="lstm", units=64, classifier_activation=None
 )
 lstm.compile(optimizer=keras.optimizers.Adam(0.005), loss=loss)
+# optimizer variables now, not in fit's first step (saves a retrace)
+lstm.optimizer.build(lstm.trainable_variables)
 start = time.perf_counter()
 lstm_history = lstm.fit(x_train, y_train, validation_data=(x_valid, y_valid), epochs=4,
                         steps_per_epoch=quarter, batch_size=batch_size,

@@ -125,6 +125,8 @@ model = dlguide.text_classifier(
 )
 model.compile(optimizer=keras.optimizers.Adam(0.02), loss="binary_crossentropy",
               metrics=["accuracy"])
+# optimizer variables now, not in fit's first step (saves a retrace)
+model.optimizer.build(model.trainable_variables)
 print(f"parameters: {model.count_params():,}")
 assert model.count_params() == vocabulary_size * 32 + 32 + 1  # word vectors + output unit
 

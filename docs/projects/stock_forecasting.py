@@ -99,6 +99,8 @@ lstm = dlguide.rnn(
     (window, 1), cell="lstm", units=32, classes=1, classifier_activation=None
 )
 lstm.compile(optimizer="adam", loss="mse")
+# optimizer variables now, not in fit's first step (saves a retrace)
+lstm.optimizer.build(lstm.trainable_variables)
 lstm.fit(x_train, y_train, epochs=10, batch_size=64, verbose=0)
 lstm_forecast = lstm.predict(x_test, verbose=0)[:, 0] * (high - low) + low
 results["LSTM on prices"] = mae(lstm_forecast)
@@ -145,6 +147,8 @@ gru = dlguide.rnn(
     (window, 1), cell="gru", units=16, classes=1, classifier_activation=None
 )
 gru.compile(optimizer="adam", loss="mae")
+# optimizer variables now, not in fit's first step (saves a retrace)
+gru.optimizer.build(gru.trainable_variables)
 gru.fit(x_train, y_train, epochs=8, batch_size=128, verbose=0)
 predicted_returns = gru.predict(x_test, verbose=0)[:, 0] * scale
 gru_forecast = naive * np.exp(predicted_returns)
@@ -233,6 +237,8 @@ seasonal_gru = dlguide.rnn(
     (13, 1), cell="gru", units=32, classes=1, classifier_activation=None
 )
 seasonal_gru.compile(optimizer=keras.optimizers.Adam(3e-3), loss="mae")
+# optimizer variables now, not in fit's first step (saves a retrace)
+seasonal_gru.optimizer.build(seasonal_gru.trainable_variables)
 early_stopping = keras.callbacks.EarlyStopping(patience=10, restore_best_weights=True)
 seasonal_gru.fit(x_train, y_train, validation_split=0.15, epochs=30, batch_size=64,
                  callbacks=[early_stopping], verbose=0)
