@@ -202,10 +202,12 @@ def test_stepwise_generation_equals_rereading_the_whole_text(cyclic_model):
     wrapped = keras.Model(inputs, model(inputs))  # a nested model: generate re-reads the text
     assert text._sampling._step_model(wrapped) is None
     assert text._sampling._step_model(model) is not None
-    for temperature in (0.0, 1.5):
-        a = text.generate(model, vocabulary, "cd ab", 30, temperature=temperature, seed=2)
-        b = text.generate(wrapped, vocabulary, "cd ab", 30, temperature=temperature, seed=2)
-        assert a == b
+    # Sampled, not greedy: a state carried wrongly changes the distributions, and a draw
+    # at temperature 1.5 shows a smaller change than an argmax would (both paths share
+    # `sample`, so a greedy run would check nothing more).
+    a = text.generate(model, vocabulary, "cd ab", 30, temperature=1.5, seed=2)
+    b = text.generate(wrapped, vocabulary, "cd ab", 30, temperature=1.5, seed=2)
+    assert a == b
 
 
 def test_generate_with_a_logits_model_matches_the_softmax_model():
