@@ -471,16 +471,33 @@ def _draw(log_p: np.ndarray, temperature: float, rng: np.random.Generator) -> np
 
 
 def _compiled(function: Any) -> Any:
-    """`function` as a TensorFlow graph that accepts any sequence length (eager elsewhere).
+    """`function` as a TensorFlow graph for any sequence length (eager elsewhere).
 
     Token-by-token generation makes many small calls; run eagerly, each would be
-    dominated by the per-operation overhead, hiding the work the cache saves.
+    dominated by the per-operation overhead, hiding the work the cache saves. The
+    graph is traced once per batch size, with axis 1 (the positions) of every
+    tensor left open: the prompt and each later token then share one trace.
     """
     if keras.backend.backend() != "tensorflow":
         return function
     import tensorflow as tf
 
-    return tf.function(function, reduce_retracing=True)
+    traced: dict[Any, Any] = {}
+
+    def spec(x: Any) -> Any:
+        shape = list(x.shape)
+        if len(shape) >= 2:
+            shape[1] = None
+        return tf.TensorSpec(shape, x.dtype)
+
+    def call(*args: Any) -> Any:
+        specs = tf.nest.map_structure(lambda x: spec(tf.convert_to_tensor(x)), list(args))
+        key = tuple((tuple(s.shape.as_list()), s.dtype) for s in tf.nest.flatten(specs))
+        if key not in traced:
+            traced[key] = tf.function(function, input_signature=specs)
+        return traced[key](*args)
+
+    return call
 
 
 # Compiled generation functions, per model (traced once, reused by later calls).
