@@ -194,6 +194,9 @@ def distill(
         optimizer=keras.optimizers.Adam(learning_rate),
         loss=_distillation_loss_class()(temperature, alpha),
     )
+    # Adam's variables now: made inside fit's first traced step, they would
+    # make TensorFlow trace that step twice.
+    student.optimizer.build(student.trainable_variables)
     history = student.fit(
         x,
         targets,

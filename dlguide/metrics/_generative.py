@@ -269,6 +269,9 @@ class ClassifierFeatures:
         self.model.compile(
             optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"]
         )
+        # Adam's variables now: made inside fit's first traced step, they would
+        # make TensorFlow trace that step twice.
+        self.model.optimizer.build(self.model.trainable_variables)
         self.model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=verbose)
         self._feature_model = keras.Model(
             self.model.inputs, self.model.get_layer("dense_1").output, name="features"

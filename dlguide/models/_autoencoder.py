@@ -449,6 +449,9 @@ def train_vae(
         loss={"reconstruction": _summed_binary_crossentropy, "kl": _output_as_loss},
         loss_weights={"reconstruction": 1.0, "kl": beta},
     )
+    # Adam's variables now: made inside fit's first traced step, they would
+    # make TensorFlow trace that step twice.
+    model.optimizer.build(model.trainable_variables)
     return model.fit(
         x,
         targets(x),

@@ -371,6 +371,9 @@ def train_diffusion(
     if seed is None:
         seed = int(np.random.SeedSequence().entropy % 2**32)
     denoiser.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mse")
+    # Adam's variables now: made inside fit's first traced step, they would
+    # make TensorFlow trace that step twice.
+    denoiser.optimizer.build(denoiser.trainable_variables)
     history = keras.callbacks.History()
     history.history, history.epoch = {}, []
     for start in range(0, epochs, per_chunk):
