@@ -934,21 +934,21 @@ LAPTOP_SCROLLERS: dict[str, dict[str, int]] = {
     "architectures/resnet/": {"code": 4, "diagram": 1},
     "cheatsheets/keras/": {"code": 5},
     "foundations/training-practice/": {"code": 16},
-    # Reference pages: docstring examples (error messages, layer lists); printed output of
-    # the package wider than the column (the CLI's dataset table, advice and glossary text
-    # wrapped at 88 characters); the which-architecture decision tree, five branches wide,
-    # whose leaves spell out the builder calls tests/test_advise.py reads.
-    "reference/advise/": {"code": 5},
+    # Reference pages: docstring examples that show an error message (one long line), the
+    # service's JSON replies; output of the package wider than the column (the CLI's dataset
+    # table, advice and glossary text wrapped at 88 characters); the which-architecture
+    # decision tree, five branches wide, whose leaves spell out the builder calls that
+    # tests/test_advise.py reads.
+    "reference/advise/": {"code": 4},
     "reference/cli/": {"code": 3},
-    "reference/datasets/": {"code": 3},
     "reference/exercises/": {"code": 2},
     "reference/glossary-api/": {"code": 2},
-    "reference/metrics/": {"code": 10},
-    "reference/models/": {"code": 25},
-    "reference/plots/": {"code": 13},
-    "reference/scratch/": {"code": 27},
-    "reference/text/": {"code": 2},
-    "reference/vision/": {"code": 8},
+    "reference/metrics/": {"code": 4},
+    "reference/models/": {"code": 8},
+    "reference/plots/": {"code": 7},
+    "reference/scratch/": {"code": 13},
+    "reference/text/": {"code": 1},
+    "reference/vision/": {"code": 3},
     "reference/which-architecture/": {"code": 2, "diagram": 1},
     # The tracks added after this list (transformers, deployment, generative models,
     # hot topics): code lines over ~77 characters and wide diagrams, for the same page pass.
@@ -963,7 +963,7 @@ LAPTOP_SCROLLERS: dict[str, dict[str, int]] = {
     "generative/gan/": {"code": 2, "diagram": 1},
     "generative/latent-diffusion/": {"code": 1, "diagram": 1},
     "generative/vae/": {"code": 1, "diagram": 1, "math": 1},
-    "reference/deploy/": {"code": 7},
+    "reference/deploy/": {"code": 4},
 }
 
 # Figures drawn wider than the column (their fonts end up smaller than 9 pt), per page.
