@@ -929,49 +929,29 @@ MAX_SHRINK = 0.85  # a figure shown at less than this fraction of its width is s
 LAPTOP_SCROLLERS: dict[str, dict[str, int]] = {
     # Learning pages: code lines over ~77 characters, left-to-right diagram chains, long
     # equations.
-    "architectures/ann/": {"code": 3, "diagram": 1},
-    "architectures/augmentation/": {"code": 2},
     "architectures/cnn/": {"code": 8, "diagram": 1},
     "architectures/deep-rnns/": {"code": 6, "diagram": 1},
-    "architectures/lstm-gru/": {"code": 6, "diagram": 1, "math": 1},
-    "architectures/opencv/": {"code": 11, "diagram": 1},
     "architectures/resnet/": {"code": 4, "diagram": 1},
-    "architectures/rnn/": {"code": 3},
-    "architectures/transfer-learning/": {"code": 5},
-    "cheatsheets/activations-losses-optimizers/": {"code": 6},
-    "cheatsheets/formulas/": {"code": 3},
     "cheatsheets/keras/": {"code": 5},
-    "cheatsheets/layers/": {"code": 8},
-    "cheatsheets/metrics/": {"code": 7},
-    "foundations/activations/": {"code": 9, "diagram": 1},
-    "foundations/backpropagation/": {"code": 8, "diagram": 1, "math": 2},
-    "foundations/losses/": {"code": 8},
-    "foundations/optimizers/": {"code": 7},
-    "foundations/perceptron-mlp/": {"code": 9},
     "foundations/training-practice/": {"code": 16},
-    "foundations/what-is-deep-learning/": {"code": 3, "diagram": 2},
-    # Home and reference pages: long code lines (docstring examples run to 100 characters)
-    # and the which-architecture decision tree.
-    "/": {"code": 1},
-    "reference/": {"code": 1},
-    "reference/advise/": {"code": 5},
-    "reference/cli/": {"code": 4},
-    "reference/datasets/": {"code": 3},
+    # Reference pages: docstring examples that show an error message (one long line), the
+    # service's JSON replies; output of the package wider than the column (the CLI's dataset
+    # table, advice and glossary text wrapped at 88 characters); the which-architecture
+    # decision tree, five branches wide, whose leaves spell out the builder calls that
+    # tests/test_advise.py reads.
+    "reference/advise/": {"code": 4},
+    "reference/cli/": {"code": 3},
     "reference/exercises/": {"code": 2},
-    "reference/frameworks/": {"code": 4},
     "reference/glossary-api/": {"code": 2},
-    "reference/glossary/": {"code": 2},
-    "reference/metrics/": {"code": 10},
-    "reference/models/": {"code": 25},
-    "reference/plots/": {"code": 13},
-    "reference/scratch/": {"code": 27},
-    "reference/text/": {"code": 2},
-    "reference/tools/": {"code": 4},
-    "reference/vision/": {"code": 8},
-    "reference/which-architecture/": {"code": 4, "diagram": 1},
+    "reference/metrics/": {"code": 4},
+    "reference/models/": {"code": 8},
+    "reference/plots/": {"code": 7},
+    "reference/scratch/": {"code": 13},
+    "reference/text/": {"code": 1},
+    "reference/vision/": {"code": 3},
+    "reference/which-architecture/": {"code": 2, "diagram": 1},
     # The tracks added after this list (transformers, deployment, generative models,
-    # hot topics) and the roadmap's longer learning path: code lines over ~77 characters
-    # and wide diagrams, for the same page pass.
+    # hot topics): code lines over ~77 characters and wide diagrams, for the same page pass.
     "architectures/attention/": {"code": 6, "diagram": 1},
     "architectures/bert-gpt/": {"code": 4, "diagram": 1},
     "architectures/positional-encoding/": {"code": 4},
@@ -983,8 +963,7 @@ LAPTOP_SCROLLERS: dict[str, dict[str, int]] = {
     "generative/gan/": {"code": 2, "diagram": 1},
     "generative/latent-diffusion/": {"code": 1, "diagram": 1},
     "generative/vae/": {"code": 1, "diagram": 1, "math": 1},
-    "reference/deploy/": {"code": 7},
-    "roadmap/": {"diagram": 1},
+    "reference/deploy/": {"code": 4},
 }
 
 # Figures drawn wider than the column (their fonts end up smaller than 9 pt), per page.

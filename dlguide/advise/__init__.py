@@ -10,7 +10,8 @@ imports Keras until you build something.
 
 Examples:
     >>> from dlguide import advise
-    >>> advice = advise.architecture("time series", num_examples=500, sequence_length=30)
+    >>> advice = advise.architecture("time series", num_examples=500,
+    ...                              sequence_length=30)
     >>> advice.architecture
     'GRU'
     >>> advice.call

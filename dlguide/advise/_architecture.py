@@ -318,7 +318,9 @@ def architecture(
                   much faster, at almost any dataset size below ImageNet's. Train a new head on
                   the frozen backbone, then fine-tune its top layers with a small learning rate
                   (more of them, the more images you have).
-        >>> advise.architecture("images", num_examples=60_000, photos=False).builder
+        >>> digits = advise.architecture("images", num_examples=60_000,
+        ...                               photos=False)
+        >>> digits.builder
         'cnn'
         >>> advise.architecture("video").architecture
         'CNN + LSTM'

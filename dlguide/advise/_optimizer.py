@@ -56,7 +56,8 @@ class OptimizerAdvice:
         Examples:
             >>> from dlguide import advise
             >>> optimizer = advise.optimizer("cnn", tune_for_accuracy=True).build()
-            >>> type(optimizer).__name__, float(optimizer.learning_rate), optimizer.nesterov
+            >>> (type(optimizer).__name__, float(optimizer.learning_rate),
+            ...  optimizer.nesterov)
             ('SGD', 0.1, True)
         """
         import keras

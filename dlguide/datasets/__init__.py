@@ -11,7 +11,8 @@ Nothing here touches the network.
 Examples:
     >>> from dlguide import datasets
     >>> (x_train, y_train), (x_test, y_test) = datasets.load_breast_cancer()
-    >>> len(x_train) + len(x_test) == datasets.get_dataset_info("breast_cancer").num_examples
+    >>> info = datasets.get_dataset_info("breast_cancer")
+    >>> len(x_train) + len(x_test) == info.num_examples
     True
 """
 

@@ -83,7 +83,8 @@ def load_textures(
         ((576, 32, 32), (192, 32, 32), dtype('uint8'))
         >>> [int(n) for n in np.bincount(y_test)]
         [64, 64, 64]
-        >>> (x_train, _), _ = load_textures(strides=16)  # overlapping training patches
+        >>> # overlapping training patches
+        >>> (x_train, _), _ = load_textures(strides=16)
         >>> x_train.shape
         (2139, 32, 32)
     """

@@ -75,7 +75,8 @@ def load_stock_prices(
         >>> dates, prices = load_stock_prices("GOOG")
         >>> prices.shape, prices.dtype, str(dates[0]), str(dates[-1])
         ((2148,), dtype('float32'), '2004-08-19', '2013-03-01')
-        >>> _, ohlc = load_stock_prices("GOOG", column=("open", "high", "low", "close"))
+        >>> _, ohlc = load_stock_prices(
+        ...     "GOOG", column=("open", "high", "low", "close"))
         >>> ohlc.shape
         (2148, 4)
     """

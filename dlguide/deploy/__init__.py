@@ -16,7 +16,9 @@ one raise an `ImportError` that names the extra.
 Examples:
     >>> import numpy as np
     >>> from dlguide import deploy
-    >>> app = deploy.prediction_app(lambda batch: np.full((len(batch), 2), 0.5), 3)
+    >>> def predict(batch):
+    ...     return np.full((len(batch), 2), 0.5)
+    >>> app = deploy.prediction_app(predict, 3)
     >>> with deploy.serve(app) as url:
     ...     status, answer = deploy.request_json(url + "/predict",
     ...                                          {"instances": [[1, 2, 3]]})

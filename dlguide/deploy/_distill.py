@@ -150,17 +150,21 @@ def distill(
         >>> x = np.random.default_rng(0).normal(size=(64, 4)).astype("float32")
         >>> y = (x[:, 0] > 0).astype("int32")
         >>> def classifier(hidden):
-        ...     return keras.Sequential([keras.Input((4,)),
-        ...                              keras.layers.Dense(hidden, activation="relu"),
-        ...                              keras.layers.Dense(2, activation="softmax")])
+        ...     return keras.Sequential([
+        ...         keras.Input((4,)),
+        ...         keras.layers.Dense(hidden, activation="relu"),
+        ...         keras.layers.Dense(2, activation="softmax"),
+        ...     ])
         >>> teacher = classifier(32)
-        >>> teacher.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+        >>> teacher.compile(optimizer="adam",
+        ...                 loss="sparse_categorical_crossentropy")
         >>> _ = teacher.fit(x, y, epochs=2, verbose=0)
         >>> student = classifier(2)
         >>> history = deploy.distill(teacher, student, x, y, epochs=2)
         >>> len(history.history["loss"])
         2
-        >>> round(student.evaluate(x, y, verbose=0)[1], 1) >= 0.0  # [loss, accuracy]
+        >>> # evaluate returns [loss, accuracy]
+        >>> round(student.evaluate(x, y, verbose=0)[1], 1) >= 0.0
         True
     """
     import keras

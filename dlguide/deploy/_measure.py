@@ -92,7 +92,8 @@ def measure_latency(
     Examples:
         >>> import numpy as np
         >>> from dlguide import deploy
-        >>> timing = deploy.measure_latency(lambda batch: batch * 2, np.ones((8, 3)))
+        >>> timing = deploy.measure_latency(lambda batch: batch * 2,
+        ...                                 np.ones((8, 3)))
         >>> sorted(timing)
         ['p50_ms', 'p90_ms', 'p99_ms', 'per_second']
         >>> timing["p50_ms"] <= timing["p90_ms"] <= timing["p99_ms"]

@@ -181,7 +181,8 @@ def prediction_app(
         ...     print(deploy.request_json(url + "/health"))
         ...     print(deploy.request_json(url + "/predict",
         ...                               {"instances": [[[1, 2], [3, 4]]]}))
-        ...     print(deploy.request_json(url + "/predict", {"instances": [[1, 2]]}))
+        ...     print(deploy.request_json(url + "/predict",
+        ...                               {"instances": [[1, 2]]}))
         (200, {'status': 'ok', 'model': 'model', 'input_shape': [2, 2], 'max_batch_size': 64})
         (200, {'predictions': [0], 'probabilities': [[0.75, 0.25]], 'labels': ['no']})
         (422, {'detail': 'Expected each input to be an array of numbers of shape (2, 2). Received: an input of shape (2,)'})

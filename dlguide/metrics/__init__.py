@@ -24,7 +24,8 @@ scikit-learn warns and returns NaN.
 Examples:
     >>> from dlguide import metrics
     >>> y_true, y_pred = [0, 1, 1, 0, 1], [0, 1, 0, 0, 1]
-    >>> metrics.accuracy_score(y_true, y_pred), metrics.recall_score(y_true, y_pred)
+    >>> (metrics.accuracy_score(y_true, y_pred),
+    ...  metrics.recall_score(y_true, y_pred))
     (0.8, 0.666...)
     >>> metrics.confusion_matrix(y_true, y_pred)
     array([[2, 0],

@@ -323,7 +323,8 @@ def recall_score(
         >>> y_pred = [0, 1, 0, 1, 1, 0]
         >>> recall_score(y_true, y_pred)  # 2 of the 3 true 1s are found
         0.666...
-        >>> recall_score(["cat", "dog", "dog"], ["cat", "cat", "dog"], pos_label="dog")
+        >>> recall_score(["cat", "dog", "dog"], ["cat", "cat", "dog"],
+        ...              pos_label="dog")
         0.5
     """
     return _precision_recall_f1(

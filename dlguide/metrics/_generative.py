@@ -189,14 +189,17 @@ class ClassifierFeatures:
         >>> from dlguide.metrics import ClassifierFeatures
         >>> keras.utils.set_random_seed(0)
         >>> (x_train, y_train), (x_test, y_test) = dlguide.load_digits()
-        >>> images = lambda x: x.reshape(-1, 8, 8) / 16  # 8x8 digits, scaled to [0, 1]
-        >>> extractor = ClassifierFeatures(units=32).fit(images(x_train), y_train, epochs=10)
+        >>> # 8x8 digits, scaled to [0, 1]
+        >>> images = lambda x: x.reshape(-1, 8, 8) / 16
+        >>> extractor = ClassifierFeatures(units=32).fit(
+        ...     images(x_train), y_train, epochs=10)
         >>> extractor.features(images(x_test)).shape
         (359, 32)
         >>> bool(extractor.score(images(x_test), y_test) > 0.9)
         True
         >>> from dlguide.metrics import class_coverage
-        >>> class_coverage(extractor.predict(images(x_test)), 10)  # all 10 digits predicted
+        >>> # all 10 digits predicted
+        >>> class_coverage(extractor.predict(images(x_test)), 10)
         10
     """
 

@@ -156,7 +156,8 @@ def roc_auc_score(y_true: Any, scores: Any, *, average: str | None = "macro") ->
         >>> roc_auc_score([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
         0.75
         >>> y_true = [0, 1, 2, 2]
-        >>> proba = np.array([[0.8, 0.1, 0.1], [0.3, 0.4, 0.3], [0.1, 0.3, 0.6], [0.2, 0.5, 0.3]])
+        >>> proba = np.array([[0.8, 0.1, 0.1], [0.3, 0.4, 0.3],
+        ...                   [0.1, 0.3, 0.6], [0.2, 0.5, 0.3]])
         >>> roc_auc_score(y_true, proba)
         0.847...
         >>> roc_auc_score(y_true, proba, average=None)

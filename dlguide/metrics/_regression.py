@@ -147,7 +147,8 @@ def r2_score(y_true: Any, y_pred: Any) -> float:
         >>> from dlguide.metrics import r2_score
         >>> r2_score([3.0, -0.5, 2.0, 7.0], [2.5, 0.0, 2.0, 8.0])
         0.948...
-        >>> r2_score([1.0, 2.0, 3.0], [2.0, 2.0, 2.0])  # the mean: no better than a constant
+        >>> # the mean: no better than a constant
+        >>> r2_score([1.0, 2.0, 3.0], [2.0, 2.0, 2.0])
         0.0
     """
     y_true, y_pred = _targets(y_true, y_pred)

@@ -136,7 +136,8 @@ def classification_report(
         >>> from dlguide.metrics import classification_report
         >>> y_true = [0, 0, 0, 1, 1, 2]
         >>> y_pred = [0, 0, 1, 1, 1, 1]
-        >>> print(classification_report(y_true, y_pred, class_names=["ant", "bee", "cat"]))
+        >>> print(classification_report(y_true, y_pred,
+        ...                             class_names=["ant", "bee", "cat"]))
                       precision    recall  f1-score   support
         <BLANKLINE>
                  ant       1.00      0.67      0.80         3

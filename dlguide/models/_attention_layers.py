@@ -59,9 +59,11 @@ def attention(
         >>> import numpy as np
         >>> from dlguide.models import attention
         >>> rng = np.random.default_rng(0)
-        >>> q, k, v = (rng.normal(size=(2, 5, 3, 4)).astype("float32") for _ in range(3))
+        >>> q, k, v = (rng.normal(size=(2, 5, 3, 4)).astype("float32")
+        ...            for _ in range(3))
         >>> ours = keras.ops.convert_to_numpy(attention(q, k, v))
-        >>> keras_ = keras.ops.convert_to_numpy(keras.ops.dot_product_attention(q, k, v))
+        >>> keras_ = keras.ops.convert_to_numpy(
+        ...     keras.ops.dot_product_attention(q, k, v))
         >>> bool(np.abs(ours - keras_).max() < 1e-5)
         True
     """
@@ -97,9 +99,11 @@ def rotate(x: Any, start_index: Any = 0, *, base: float = 10000.0) -> Any:
         >>> import numpy as np
         >>> from dlguide import scratch
         >>> from dlguide.models import rotate
-        >>> x = np.random.default_rng(0).normal(size=(1, 6, 1, 8)).astype("float32")
+        >>> x = np.random.default_rng(0).normal(size=(1, 6, 1, 8))
+        >>> x = x.astype("float32")
         >>> ours = keras.ops.convert_to_numpy(rotate(x, start_index=3))[0, :, 0]
-        >>> reference = scratch.rotary_embedding(x[0, :, 0], positions=np.arange(3, 9))
+        >>> reference = scratch.rotary_embedding(x[0, :, 0],
+        ...                                      positions=np.arange(3, 9))
         >>> bool(np.abs(ours - reference).max() < 1e-5)
         True
     """
@@ -147,7 +151,8 @@ class TokenAndPositionEmbedding(keras.layers.Layer):
         >>> from dlguide.models import TokenAndPositionEmbedding
         >>> layer = TokenAndPositionEmbedding(100, 16, 8, mask_zero=True)
         >>> ids = np.array([[5, 7, 9, 0]])
-        >>> tuple(layer(ids).shape), keras.ops.convert_to_numpy(layer.compute_mask(ids))
+        >>> mask = keras.ops.convert_to_numpy(layer.compute_mask(ids))
+        >>> tuple(layer(ids).shape), mask
         ((1, 4, 8), array([[ True,  True,  True, False]]))
         >>> layer.count_params()  # 100 * 8 token vectors + 16 * 8 position vectors
         928
@@ -319,7 +324,8 @@ class TransformerBlock(keras.layers.Layer):
         >>> weights = keras.ops.convert_to_numpy(weights)
         >>> bool(np.all(np.triu(weights[0, 0], k=1) == 0))  # no peeking ahead
         True
-        >>> block.count_params()  # attention 4 * (8*8 + 8), feed-forward 8*32 + 32 + 32*8 + 8, 2 norms
+        >>> # attention 4 * (8*8 + 8), feed-forward 8*32 + 32 + 32*8 + 8, 2 norms
+        >>> block.count_params()
         872
     """
 

@@ -59,10 +59,12 @@ def augmentation(
         >>> augment = augmentation(rotation=0.05, fill_mode="constant", seed=0)
         >>> [layer.name for layer in augment.layers]
         ['random_rotation', 'random_zoom', 'random_translation']
-        >>> images = np.random.default_rng(0).uniform(size=(4, 28, 28, 1)).astype("float32")
+        >>> images = np.random.default_rng(0).uniform(size=(4, 28, 28, 1))
+        >>> images = images.astype("float32")
         >>> tuple(augment(images, training=True).shape)
         (4, 28, 28, 1)
-        >>> bool(np.allclose(augment(images, training=False), images))  # identity at inference
+        >>> # identity at inference
+        >>> bool(np.allclose(augment(images, training=False), images))
         True
         >>> augmentation(rotation=45)
         Traceback (most recent call last):

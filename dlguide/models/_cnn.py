@@ -106,8 +106,8 @@ def cnn(
     Examples:
         >>> from dlguide.models import cnn
         >>> model = cnn((28, 28), rescale=1 / 255, classes=10)
-        >>> [layer.name for layer in model.layers]
-        ['input', 'add_channel', 'rescaling', 'conv_1', 'pool_1', 'conv_2', 'pool_2', 'flatten', 'output']
+        >>> print(*[layer.name for layer in model.layers])
+        input add_channel rescaling conv_1 pool_1 conv_2 pool_2 flatten output
         >>> model.get_layer("pool_2").output.shape, model.output_shape
         ((None, 7, 7, 64), (None, 10))
         >>> model.count_params()

@@ -394,12 +394,12 @@ def train_gan(
         ...     [keras.Input((1,)), keras.layers.Dense(16, activation="relu"),
         ...      keras.layers.Dense(1)])
         >>> x = np.random.default_rng(0).normal(3.0, 0.5, size=(512, 1))
-        >>> history = train_gan(generator, discriminator, x, epochs=40, batch_size=64,
-        ...                     learning_rate=5e-3, seed=0)
+        >>> history = train_gan(generator, discriminator, x, epochs=40,
+        ...                     batch_size=64, learning_rate=5e-3, seed=0)
         >>> len(history["d_loss"]), sorted(history)
         (40, ['d_loss', 'g_loss'])
-        >>> samples = generator.predict(np.random.default_rng(1).normal(size=(500, 2)),
-        ...                             verbose=0)
+        >>> noise = np.random.default_rng(1).normal(size=(500, 2))
+        >>> samples = generator.predict(noise, verbose=0)
         >>> bool(abs(samples.mean() - 3.0) < 0.5)  # it learned where the data is
         True
     """

@@ -184,7 +184,8 @@ def merge_lora(model: keras.Model) -> keras.Model:
         >>> merged.get_layer("hidden_1").lora_enabled, merged.count_params()
         (False, 47)
         >>> x = np.random.default_rng(0).normal(size=(4, 6)).astype("float32")
-        >>> bool(np.allclose(model.predict(x, verbose=0), merged.predict(x, verbose=0),
+        >>> bool(np.allclose(model.predict(x, verbose=0),
+        ...                  merged.predict(x, verbose=0),
         ...                  atol=1e-6))
         True
     """

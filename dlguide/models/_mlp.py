@@ -55,7 +55,8 @@ def mlp(
 
     Examples:
         >>> from dlguide.models import mlp
-        >>> model = mlp(30, (32, 16), dropout=0.2, classes=1, classifier_activation="sigmoid")
+        >>> model = mlp(30, (32, 16), dropout=0.2, classes=1,
+        ...             classifier_activation="sigmoid")
         >>> [layer.name for layer in model.layers]
         ['input', 'hidden_1', 'dropout_1', 'hidden_2', 'dropout_2', 'output']
         >>> model.output_shape, model.count_params()

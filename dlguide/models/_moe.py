@@ -59,9 +59,11 @@ class MixtureOfExperts(keras.layers.Layer):
         >>> x = np.random.default_rng(0).normal(size=(2, 5, 8)).astype("float32")
         >>> tuple(layer(x).shape)
         (2, 5, 8)
-        >>> layer.count_params()  # router 8*4 + 4, experts 4 * (8*16 + 16 + 16*8 + 8)
+        >>> # router 8*4 + 4, experts 4 * (8*16 + 16 + 16*8 + 8)
+        >>> layer.count_params()
         1156
-        >>> layer.utilisation(x).sum()  # fraction of tokens per expert (first choice)
+        >>> # fraction of tokens per expert (first choice)
+        >>> layer.utilisation(x).sum()
         np.float32(1.0)
         >>> len(layer.losses)  # the balancing loss of the last call
         1

@@ -158,9 +158,11 @@ def resnet(
         >>> model = resnet((28, 28), classes=10)
         >>> model.get_layer("stage3_block1_out").output.shape, model.output_shape
         ((None, 7, 7, 64), (None, 10))
-        >>> sum("conv" in layer.name and "shortcut" not in layer.name for layer in model.layers)
+        >>> sum("conv" in layer.name and "shortcut" not in layer.name
+        ...     for layer in model.layers)
         13
-        >>> model.count_params(), resnet((28, 28), use_skip=False, classes=10).count_params()
+        >>> plain = resnet((28, 28), use_skip=False, classes=10)
+        >>> model.count_params(), plain.count_params()
         (176090, 173146)
     """
     image_shape = check_image_shape(input_shape)

@@ -131,10 +131,12 @@ def rnn(
 
     Examples:
         >>> from dlguide.models import rnn
-        >>> model = rnn((30, 1), cell="lstm", units=16, classes=1, classifier_activation=None)
+        >>> model = rnn((30, 1), cell="lstm", units=16, classes=1,
+        ...             classifier_activation=None)
         >>> [layer.name for layer in model.layers]
         ['input', 'lstm_1', 'output']
-        >>> model.output_shape, model.count_params()  # 4 * (16 * (16 + 1) + 16) + 17
+        >>> # 4 * (16 * (16 + 1) + 16) + 17
+        >>> model.output_shape, model.count_params()
         ((None, 1), 1169)
         >>> rnn((30, 1), units=(32, 16), return_sequences=True, classes=1,
         ...     classifier_activation=None).output_shape
@@ -226,12 +228,14 @@ def cnn_lstm(
         (None, 24, 16)
         >>> model.output_shape
         (None, 1)
-        >>> video = cnn_lstm((10, 32, 32, 3), filters=(8, 16), lstm_units=16, classes=5)
+        >>> video = cnn_lstm((10, 32, 32, 3), filters=(8, 16), lstm_units=16,
+        ...                  classes=5)
         >>> video.get_layer("flatten").output.shape  # per frame: 8 x 8 x 16
         (None, 10, 1024)
         >>> video.output_shape
         (None, 5)
-        >>> cnn_lstm((4, 1), filters=(8, 8, 8), classes=1, classifier_activation=None)
+        >>> cnn_lstm((4, 1), filters=(8, 8, 8), classes=1,
+        ...          classifier_activation=None)
         Traceback (most recent call last):
         ...
         ValueError: Expected pooling to leave at least one time step, but 3 poolings by 2 shrink 4 steps to 0. Use fewer filters blocks or a smaller pool_size. Received: input_shape=(4, 1)

@@ -78,7 +78,8 @@ def rnn_seq2seq(
         >>> model.predict([source, target], verbose=0).shape
         (1, 3, 42)
         >>> plain = rnn_seq2seq(30, 42, units=16)
-        >>> # Dense on [state; context] (32*16 + 16) and the additive scores' v (16)
+        >>> # Dense on [state; context] (32*16 + 16)
+        >>> # and the additive scores' v (16)
         >>> model.count_params() - plain.count_params()
         544
     """
@@ -140,7 +141,8 @@ def attention_weights(model: keras.Model, source: Any, target: Any) -> np.ndarra
         >>> import numpy as np
         >>> from dlguide.models import attention_weights, rnn_seq2seq
         >>> model = rnn_seq2seq(30, 42, units=8, attention="dot")
-        >>> weights = attention_weights(model, np.array([[3, 5, 7, 0]]), np.array([[1, 4]]))
+        >>> weights = attention_weights(model, np.array([[3, 5, 7, 0]]),
+        ...                             np.array([[1, 4]]))
         >>> weights.shape, weights[0, :, 3].tolist()  # no weight on the padding
         ((1, 2, 4), [0.0, 0.0])
     """

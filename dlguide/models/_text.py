@@ -97,12 +97,14 @@ def text_classifier(
         ['input', 'embedding', 'pooling', 'output']
         >>> model.output_shape, model.count_params()  # 10000 * 16 + 16 + 1
         ((None, 1), 160017)
-        >>> lstm = text_classifier(10_000, 200, body="lstm", units=16, bidirectional=True,
-        ...                        classes=2)
-        >>> lstm.get_layer("bidirectional_1").output.shape  # forward + backward states
+        >>> lstm = text_classifier(10_000, 200, body="lstm", units=16,
+        ...                        bidirectional=True, classes=2)
+        >>> # forward + backward states
+        >>> lstm.get_layer("bidirectional_1").output.shape
         (None, 32)
         >>> ids = np.array([[5, 42, 7, 0, 0]])  # one padded text of 5 token ids
-        >>> text_classifier(100, body="gru", units=8, classes=3).predict(ids, verbose=0).shape
+        >>> gru = text_classifier(100, body="gru", units=8, classes=3)
+        >>> gru.predict(ids, verbose=0).shape
         (1, 3)
         >>> text_classifier(10_000, body="transformer", classes=2)
         Traceback (most recent call last):
@@ -216,7 +218,8 @@ def char_language_model(
         >>> model.count_params()  # 49*16 + 4*(64*(16+64) + 64) + 64*49 + 49
         24705
         >>> probabilities = model.predict(np.array([[3, 1, 4, 1, 5]]), verbose=0)
-        >>> probabilities.shape, bool(np.allclose(probabilities.sum(axis=-1), 1, atol=1e-5))
+        >>> sums = probabilities.sum(axis=-1)
+        >>> probabilities.shape, bool(np.allclose(sums, 1, atol=1e-5))
         ((1, 5, 49), True)
         >>> char_language_model(49, cell="transformer")
         Traceback (most recent call last):

@@ -96,15 +96,19 @@ def transfer(
 
     Examples:
         >>> from dlguide.models import cnn, transfer
-        >>> backbone = cnn((28, 28), filters=(8, 16), classes=5)  # say, trained on digits 0-4
+        >>> # say, trained on digits 0-4
+        >>> backbone = cnn((28, 28), filters=(8, 16), classes=5)
         >>> model = transfer(backbone, classes=5)
         >>> [layer.name for layer in model.layers]
         ['input', 'backbone', 'output']
-        >>> model.get_layer("backbone").output.shape  # the backbone's flattened features
+        >>> # the backbone's flattened features
+        >>> model.get_layer("backbone").output.shape
         (None, 784)
-        >>> len(model.trainable_weights), len(model.non_trainable_weights)  # only the new head learns
+        >>> # only the new head learns
+        >>> len(model.trainable_weights), len(model.non_trainable_weights)
         (2, 4)
-        >>> transfer(backbone, feature_layer="pool_2", classes=5).output_shape  # 4-D: pooled
+        >>> # 4-D features: pooled
+        >>> transfer(backbone, feature_layer="pool_2", classes=5).output_shape
         (None, 5)
     """
     backbone = check_model(backbone, "backbone", _BACKBONE_EXAMPLE)
@@ -162,10 +166,13 @@ def unfreeze(model: keras.Model, num_layers: int) -> int:
 
     Examples:
         >>> from dlguide.models import cnn, transfer, unfreeze
-        >>> model = transfer(cnn((28, 28), filters=(8, 16, 32), classes=5), classes=5)
-        >>> unfreeze(model, 1)  # conv_3 learns again, conv_1 and conv_2 stay frozen
+        >>> backbone = cnn((28, 28), filters=(8, 16, 32), classes=5)
+        >>> model = transfer(backbone, classes=5)
+        >>> # conv_3 learns again, conv_1 and conv_2 stay frozen
+        >>> unfreeze(model, 1)
         1
-        >>> [layer.name for layer in model.get_layer("backbone").layers if layer.trainable]
+        >>> [layer.name for layer in model.get_layer("backbone").layers
+        ...  if layer.trainable]
         ['conv_3']
         >>> unfreeze(model, 10)  # there are only 3 conv layers
         3

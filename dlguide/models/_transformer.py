@@ -163,12 +163,15 @@ def transformer_classifier(
         >>> import numpy as np
         >>> from dlguide.models import transformer_classifier
         >>> model = transformer_classifier(1000, 20, embedding_dim=16, num_heads=2,
-        ...                                classes=1, classifier_activation="sigmoid")
-        >>> [layer.name for layer in model.layers]
-        ['input', 'embedding', 'embedding_dropout', 'block_1', 'final_norm', 'pooling', 'dropout', 'output']
-        >>> model.predict(np.array([[4, 8, 15, 16, 23, 42] + [0] * 14]), verbose=0).shape
+        ...                                classes=1,
+        ...                                classifier_activation="sigmoid")
+        >>> print(*[layer.name for layer in model.layers])
+        input embedding embedding_dropout block_1 final_norm pooling dropout output
+        >>> ids = np.array([[4, 8, 15, 16, 23, 42] + [0] * 14])
+        >>> model.predict(ids, verbose=0).shape
         (1, 1)
-        >>> transformer_classifier(1000, 20, embedding_dim=10, num_heads=4, classes=2)
+        >>> transformer_classifier(1000, 20, embedding_dim=10, num_heads=4,
+        ...                        classes=2)
         Traceback (most recent call last):
         ...
         ValueError: Expected embedding_dim divisible by num_heads=4 (each head gets embedding_dim // num_heads features). Received: embedding_dim=10
@@ -260,7 +263,8 @@ def transformer_language_model(
         >>> [layer.name for layer in gpt.layers]
         ['input', 'embedding', 'block_1', 'block_2', 'final_norm', 'output']
         >>> probabilities = gpt.predict(np.array([[1, 2, 3, 4, 5]]), verbose=0)
-        >>> probabilities.shape, bool(np.allclose(probabilities.sum(-1), 1, atol=1e-5))
+        >>> sums = probabilities.sum(-1)
+        >>> probabilities.shape, bool(np.allclose(sums, 1, atol=1e-5))
         ((1, 5, 65), True)
         >>> # causal: what position 2 predicts does not depend on positions 3 and 4
         >>> other = gpt.predict(np.array([[1, 2, 3, 9, 9]]), verbose=0)
@@ -358,8 +362,8 @@ def transformer_seq2seq(
     Examples:
         >>> import numpy as np
         >>> from dlguide.models import transformer_seq2seq
-        >>> model = transformer_seq2seq(30, 42, 12, 14, embedding_dim=16, num_heads=2,
-        ...                             num_blocks=1)
+        >>> model = transformer_seq2seq(30, 42, 12, 14, embedding_dim=16,
+        ...                             num_heads=2, num_blocks=1)
         >>> [layer.name for layer in model.layers if "block" in layer.name]
         ['encoder_block_1', 'decoder_block_1']
         >>> source, target = np.array([[3, 5, 7, 0]]), np.array([[1, 4, 4]])

@@ -120,9 +120,13 @@ def vit(
     Examples:
         >>> from dlguide.models import vit
         >>> model = vit((28, 28), patch_size=7, classes=10)
-        >>> [layer.name for layer in model.layers][2:]
-        ['patches', 'flatten_patches', 'embedding', 'block_1', 'block_2', 'final_norm', 'class_token', 'class_vector', 'output']
-        >>> model.get_layer("embedding").output.shape  # 16 patches + the class token
+        >>> names = [layer.name for layer in model.layers]
+        >>> print(*names[2:7])
+        patches flatten_patches embedding block_1 block_2
+        >>> print(*names[7:])
+        final_norm class_token class_vector output
+        >>> # 16 patches + the class token
+        >>> model.get_layer("embedding").output.shape
         (None, 17, 32)
         >>> model.count_params()
         19658

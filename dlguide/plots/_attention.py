@@ -60,11 +60,14 @@ def plot_attention(
         >>> import numpy as np
         >>> from dlguide.plots import plot_attention
         >>> weights = np.array([[0.9, 0.1, 0.0], [0.2, 0.7, 0.1]])
-        >>> fig = plot_attention(weights, queries=["le", "chat"], keys=["the", "cat", "."])
+        >>> fig = plot_attention(weights, queries=["le", "chat"],
+        ...                      keys=["the", "cat", "."])
         >>> ax = fig.axes[0]
-        >>> [t.get_text() for t in ax.get_xticklabels()], [t.get_text() for t in ax.get_yticklabels()]
+        >>> ([t.get_text() for t in ax.get_xticklabels()],
+        ...  [t.get_text() for t in ax.get_yticklabels()])
         (['the', 'cat', '.'], ['le', 'chat'])
-        >>> len(plot_attention(np.ones((4, 3, 3)) / 3, titles=list("abcd")).axes)  # 4 maps + bar
+        >>> # 4 maps + the colour bar
+        >>> len(plot_attention(np.ones((4, 3, 3)) / 3, titles=list("abcd")).axes)
         5
     """
     expected = "Expected a 2-D or 3-D array of attention weights."

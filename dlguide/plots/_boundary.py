@@ -73,7 +73,9 @@ def plot_decision_boundary(
         >>> from dlguide.plots import plot_decision_boundary
         >>> x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
         >>> y = np.array([0, 1, 1, 1])  # logical OR
-        >>> fig = plot_decision_boundary(lambda P: (P.sum(axis=1) > 0.5).astype(int), x, y,
+        >>> def predict(P):
+        ...     return (P.sum(axis=1) > 0.5).astype(int)
+        >>> fig = plot_decision_boundary(predict, x, y,
         ...                              title="x1 + x2 > 0.5")
         >>> ax = fig.axes[0]
         >>> ax.get_title(), ax.get_xlabel(), ax.get_ylabel()

@@ -86,7 +86,8 @@ def plot_confusion_matrix(
         >>> from dlguide.plots import plot_confusion_matrix
         >>> y_true = [0, 0, 1, 1, 2, 2]
         >>> y_pred = [0, 0, 1, 2, 2, 2]
-        >>> fig = plot_confusion_matrix(y_true, y_pred, class_names=["cat", "dog", "fox"])
+        >>> fig = plot_confusion_matrix(y_true, y_pred,
+        ...                             class_names=["cat", "dog", "fox"])
         >>> ax = fig.axes[0]
         >>> ax.get_title(), ax.get_xlabel(), ax.get_ylabel()
         ('accuracy 0.833 (5 of 6)', 'predicted', 'true')

@@ -112,7 +112,8 @@ def plot_sample_grid(
         >>> import numpy as np
         >>> from dlguide.plots import plot_sample_grid
         >>> images = np.random.default_rng(0).random((20, 8, 8))
-        >>> fig = plot_sample_grid(images, ncols=10, row_titles=["model A", "model B"])
+        >>> fig = plot_sample_grid(images, ncols=10,
+        ...                        row_titles=["model A", "model B"])
         >>> len(fig.axes), fig.axes[10].get_ylabel()
         (20, 'model B')
     """
@@ -160,7 +161,8 @@ def plot_image_rows(
         >>> import numpy as np
         >>> from dlguide.plots import plot_image_rows
         >>> strip = np.linspace(0, 1, 5)[:, None, None] * np.ones((5, 8, 8))
-        >>> fig = plot_image_rows(strip, column_titles=[f"t={t}" for t in range(5)])
+        >>> fig = plot_image_rows(strip,
+        ...                       column_titles=[f"t={t}" for t in range(5)])
         >>> [ax.get_title() for ax in fig.axes]
         ['t=0', 't=1', 't=2', 't=3', 't=4']
     """
@@ -212,7 +214,8 @@ def plot_latent_space(
         >>> from dlguide.plots import plot_latent_space
         >>> rng = np.random.default_rng(0)
         >>> z, y = rng.normal(size=(100, 2)), rng.integers(0, 3, 100)
-        >>> blob = lambda codes: np.ones((len(codes), 8, 8)) * (codes[:, :1, None] > 0)
+        >>> def blob(codes):
+        ...     return np.ones((len(codes), 8, 8)) * (codes[:, :1, None] > 0)
         >>> fig = plot_latent_space(z, y, decoder=blob, grid_size=5)
         >>> [ax.get_title() for ax in fig.axes]
         ['Codes of the examples', 'Decoded grid']

@@ -48,8 +48,10 @@ def plot_history(
 
     Examples:
         >>> from dlguide.plots import plot_history
-        >>> history = {"loss": [0.9, 0.5, 0.4], "val_loss": [1.0, 0.7, 0.6],
-        ...            "accuracy": [0.6, 0.8, 0.9], "val_accuracy": [0.5, 0.7, 0.8]}
+        >>> history = {"loss": [0.9, 0.5, 0.4],
+        ...            "val_loss": [1.0, 0.7, 0.6],
+        ...            "accuracy": [0.6, 0.8, 0.9],
+        ...            "val_accuracy": [0.5, 0.7, 0.8]}
         >>> fig = plot_history(history)
         >>> [ax.get_title() for ax in fig.axes]
         ['loss', 'accuracy']

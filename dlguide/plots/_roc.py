@@ -58,7 +58,8 @@ def plot_roc_curve(
         ('false-positive rate', 'true-positive rate (recall)')
         >>> [line.get_label() for line in ax.get_lines()]
         ['AUC = 0.89', 'chance (AUC = 0.5)']
-        >>> fig = plot_roc_curve(y_true, {"good": [0, 0, 1, 1, 0, 1], "random": [1, 0, 1, 0, 0, 1]})
+        >>> scores = {"good": [0, 0, 1, 1, 0, 1], "random": [1, 0, 1, 0, 0, 1]}
+        >>> fig = plot_roc_curve(y_true, scores)
         >>> [line.get_label() for line in fig.axes[0].get_lines()]
         ['good (AUC = 1.00)', 'random (AUC = 0.67)', 'chance (AUC = 0.5)']
     """

@@ -75,10 +75,12 @@ def plot_forecast(
         >>> import numpy as np
         >>> from dlguide.plots import plot_forecast
         >>> actual = np.sin(np.linspace(0, 6, 50))
-        >>> fig = plot_forecast(actual, {"naive": actual[9:-1], "model": actual[10:] + 0.1})
+        >>> forecasts = {"naive": actual[9:-1], "model": actual[10:] + 0.1}
+        >>> fig = plot_forecast(actual, forecasts)
         >>> [line.get_label() for line in fig.axes[0].get_lines()]
         ['actual', 'naive', 'model']
-        >>> int(fig.axes[0].get_lines()[1].get_xdata()[0])  # aligned with the end: steps 10..49
+        >>> # aligned with the end: steps 10..49
+        >>> int(fig.axes[0].get_lines()[1].get_xdata()[0])
         10
         >>> plot_forecast(actual, {"model": np.zeros(60)})
         Traceback (most recent call last):
@@ -156,7 +158,8 @@ def plot_gradient_norms(
         >>> import numpy as np
         >>> from dlguide.plots import plot_gradient_norms
         >>> steps = np.arange(1, 21)
-        >>> fig = plot_gradient_norms({"vanishing": 0.8 ** (20 - steps), "steady": np.ones(20)})
+        >>> norms = {"vanishing": 0.8 ** (20 - steps), "steady": np.ones(20)}
+        >>> fig = plot_gradient_norms(norms)
         >>> ax = fig.axes[0]
         >>> [line.get_label() for line in ax.get_lines()], ax.get_yscale()
         (['vanishing', 'steady'], 'log')

@@ -46,7 +46,8 @@ def sigmoid(x: Any) -> np.ndarray:
     Examples:
         >>> import numpy as np
         >>> from dlguide.scratch import sigmoid
-        >>> print(np.round(sigmoid(np.array([-1000.0, -1.0, 0.0, 1.0, 1000.0])), 4))
+        >>> x = np.array([-1000.0, -1.0, 0.0, 1.0, 1000.0])
+        >>> print(np.round(sigmoid(x), 4))
         [0.     0.2689 0.5    0.7311 1.    ]
     """
     x = check_float_array(x)

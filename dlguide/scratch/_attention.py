@@ -272,7 +272,8 @@ def tiled_attention(
 
     Examples:
         >>> import numpy as np
-        >>> from dlguide.scratch import scaled_dot_product_attention, tiled_attention
+        >>> from dlguide.scratch import (scaled_dot_product_attention,
+        ...                              tiled_attention)
         >>> rng = np.random.default_rng(0)
         >>> Q, K, V = (rng.normal(size=(100, 8)) for _ in range(3))
         >>> exact, _ = scaled_dot_product_attention(Q, K, V, causal=True)
@@ -371,7 +372,8 @@ class MultiHeadAttention:
         >>> import numpy as np
         >>> from dlguide.scratch import MultiHeadAttention
         >>> mha = MultiHeadAttention(num_hiddens=8, num_heads=2)
-        >>> X = np.random.default_rng(0).normal(size=(3, 5, 8))  # 3 sequences of 5 tokens
+        >>> # 3 sequences of 5 tokens
+        >>> X = np.random.default_rng(0).normal(size=(3, 5, 8))
         >>> mha(X).shape, mha.attention_weights.shape
         ((3, 5, 8), (3, 2, 5, 5))
         >>> mha.num_params  # 3 * (8*2*4 + 2*4) + (2*4*8 + 8)
@@ -498,7 +500,8 @@ class MultiHeadAttention:
             >>> mha = MultiHeadAttention(num_hiddens=4, num_heads=2)
             >>> X = np.random.default_rng(1).normal(size=(2, 3, 4))
             >>> Y = mha(X, mask=padding_mask([3, 1], 3))
-            >>> mha.attention_weights[1, 0].round(2)  # the 2nd sequence has 1 real token
+            >>> # the 2nd sequence has 1 real token
+            >>> mha.attention_weights[1, 0].round(2)
             array([[1., 0., 0.],
                    [1., 0., 0.],
                    [1., 0., 0.]])
@@ -611,7 +614,8 @@ def rotary_embedding(X: Any, positions: Any = None, *, base: float = 10000.0) ->
         ...     qm = rotary_embedding(q, positions=[m])
         ...     kn = rotary_embedding(k, positions=[n])
         ...     return float(qm[0] @ kn[0])
-        >>> bool(np.isclose(score(5, 2), score(103, 100)))  # same offset, same score
+        >>> # same offset, same score
+        >>> bool(np.isclose(score(5, 2), score(103, 100)))
         True
     """
     X = _float_array(X, "X", 2)

@@ -106,7 +106,8 @@ def corr2d(X: Any, K: Any) -> np.ndarray:
         >>> corr2d(X, np.array([[0.0, 1.0], [2.0, 3.0]]))
         array([[19., 25.],
                [37., 43.]])
-        >>> corr2d(np.ones((6, 8)), np.array([[1.0, -1.0]])).shape  # a vertical-edge kernel
+        >>> # a vertical-edge kernel
+        >>> corr2d(np.ones((6, 8)), np.array([[1.0, -1.0]])).shape
         (6, 7)
     """
     expected = "Expected a 2-D array of finite numbers."
@@ -277,7 +278,8 @@ def max_pool2d(
         >>> max_pool2d(X)[..., 0]
         array([[ 5.,  7.],
                [13., 15.]])
-        >>> max_pool2d(np.zeros((1, 7, 7, 3))).shape, max_pool2d(np.zeros((1, 7, 7, 3)), padding="same").shape
+        >>> X = np.zeros((1, 7, 7, 3))
+        >>> max_pool2d(X).shape, max_pool2d(X, padding="same").shape
         ((1, 3, 3, 3), (1, 4, 4, 3))
     """
     return _pool(X, pool_size, strides, padding, "max")

@@ -92,7 +92,8 @@ def noise_schedule(
         >>> print(f"{schedule['alpha_bars'][1000]:.1e}")  # almost no signal left
         4.0e-05
         >>> cosine = noise_schedule(100, kind="cosine")
-        >>> round(float(cosine["alpha_bars"][50]), 3)  # half-way: half of the variance
+        >>> # half-way: half of the variance
+        >>> round(float(cosine["alpha_bars"][50]), 3)
         0.494
     """
     steps = check_positive_int(steps, "steps")
@@ -369,9 +370,11 @@ def ddim_step(
         >>> schedule = noise_schedule(100)
         >>> x_t, eps_hat = np.array([[1.0, -1.0]]), np.array([[0.2, 0.0]])
         >>> z = np.array([[0.5, -0.3]])
-        >>> ddim_step(x_t, 10, 0, eps_hat, schedule["alpha_bars"]).round(4)  # one jump to x0
+        >>> alpha_bars = schedule["alpha_bars"]
+        >>> # one jump to x0
+        >>> ddim_step(x_t, 10, 0, eps_hat, alpha_bars).round(4)
         array([[ 0.9866, -1.0519]])
-        >>> same = ddim_step(x_t, 5, 4, eps_hat, schedule["alpha_bars"], eta=1.0, noise=z)
+        >>> same = ddim_step(x_t, 5, 4, eps_hat, alpha_bars, eta=1.0, noise=z)
         >>> bool(np.allclose(same, ddpm_step(x_t, 5, eps_hat, schedule, z)))
         True
     """

@@ -130,7 +130,8 @@ def relative_error(a: Any, b: Any) -> float:
         >>> from dlguide.scratch import relative_error
         >>> relative_error(np.array([1.0, 2.0]), np.array([1.0, 2.0]))
         0.0
-        >>> print(f"{relative_error(np.array([1.0, -3.0]), np.array([1.0, -3.003])):.1e}")
+        >>> error = relative_error(np.array([1.0, -3.0]), np.array([1.0, -3.003]))
+        >>> print(f"{error:.1e}")
         5.0e-04
         >>> relative_error({"W": np.ones(2)}, {"W": np.ones(2), "b": np.zeros(1)})
         Traceback (most recent call last):

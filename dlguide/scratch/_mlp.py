@@ -112,7 +112,8 @@ class MLP:
         >>> from dlguide.scratch import MLP
         >>> X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
         >>> y = np.array([0, 1, 1, 0])  # XOR: no single line separates it
-        >>> net = MLP(num_inputs=2, num_hiddens=8, num_outputs=1, activation="tanh")
+        >>> net = MLP(num_inputs=2, num_hiddens=8, num_outputs=1,
+        ...           activation="tanh")
         >>> {name: p.shape for name, p in net.params.items()}
         {'W1': (2, 8), 'b1': (8,), 'W2': (8, 1), 'b2': (1,)}
         >>> losses = net.fit(X, y, num_epochs=500, learning_rate=0.5, batch_size=4)
@@ -198,7 +199,8 @@ class MLP:
             >>> import numpy as np
             >>> from dlguide.scratch import MLP
             >>> net = MLP(num_inputs=2, num_hiddens=3, num_outputs=1)
-            >>> net.set_weights([np.ones((2, 3)), np.zeros(3), np.ones((3, 1)), np.zeros(1)])
+            >>> net.set_weights([np.ones((2, 3)), np.zeros(3),
+            ...                  np.ones((3, 1)), np.zeros(1)])
             >>> print(net.forward(np.array([[1.0, -0.5]])).round(4))
             [[0.8176]]
             >>> net.set_weights([np.ones((2, 3))])
@@ -369,11 +371,13 @@ class MLP:
             >>> from dlguide.scratch import MLP, numerical_gradient, relative_error
             >>> rng = np.random.default_rng(0)
             >>> X, y = rng.normal(size=(5, 3)), np.array([0, 1, 1, 0, 1])
-            >>> net = MLP(num_inputs=3, num_hiddens=4, num_outputs=1, activation="tanh")
+            >>> net = MLP(num_inputs=3, num_hiddens=4, num_outputs=1,
+            ...           activation="tanh")
             >>> grads = net.backward(X, y)
             >>> {name: g.shape for name, g in grads.items()}
             {'W1': (3, 4), 'b1': (4,), 'W2': (4, 1), 'b2': (1,)}
-            >>> numeric = numerical_gradient(lambda _: net.loss(X, y), net.params["W1"])
+            >>> numeric = numerical_gradient(lambda _: net.loss(X, y),
+            ...                              net.params["W1"])
             >>> relative_error(grads["W1"], numeric) < 1e-7
             True
         """

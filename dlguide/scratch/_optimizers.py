@@ -185,7 +185,8 @@ class RMSprop(_Optimizer):
         >>> params = {"w": np.array([1.0, -2.0])}
         >>> opt = RMSprop(learning_rate=0.1)
         >>> opt.step(params, {"w": np.array([0.5, 10.0])})
-        >>> np.round(params["w"], 4)  # the first step is about learning_rate / sqrt(1 - rho)
+        >>> # the first step is about learning_rate / sqrt(1 - rho)
+        >>> np.round(params["w"], 4)
         array([ 0.6838, -2.3162])
         >>> np.round(opt.velocities["w"], 4)
         array([ 0.025, 10.   ])
@@ -294,7 +295,8 @@ class Adam(_Optimizer):
         >>> params = {"w": np.array([1.0, -2.0])}
         >>> opt = Adam(learning_rate=0.1)
         >>> opt.step(params, {"w": np.array([0.5, 100.0])})
-        >>> np.round(params["w"], 4)  # the first step is learning_rate * sign(g), whatever |g|
+        >>> # the first step is learning_rate * sign(g), whatever |g|
+        >>> np.round(params["w"], 4)
         array([ 0.9, -2.1])
         >>> Adam(beta_2=1.5)
         Traceback (most recent call last):
@@ -353,7 +355,8 @@ class AdamW(Adam):
         >>> from dlguide.scratch import AdamW
         >>> params = {"w": np.array([1.0, -2.0])}
         >>> opt = AdamW(learning_rate=0.1, weight_decay=0.5)
-        >>> opt.step(params, {"w": np.zeros(2)})  # no gradient: only the decay acts
+        >>> # no gradient: only the decay acts
+        >>> opt.step(params, {"w": np.zeros(2)})
         >>> np.round(params["w"], 4)
         array([ 0.95, -1.9 ])
         >>> AdamW(weight_decay=-0.01)

@@ -126,7 +126,9 @@ class Perceptron:
             >>> import numpy as np
             >>> from dlguide.scratch import Perceptron
             >>> X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
-            >>> errors = Perceptron(num_inputs=2).fit(X, [0, 1, 1, 0], num_epochs=100)  # XOR
+            >>> # XOR
+            >>> errors = Perceptron(num_inputs=2).fit(X, [0, 1, 1, 0],
+            ...                                      num_epochs=100)
             >>> min(errors)  # never 0: XOR is not linearly separable
             2
             >>> Perceptron(num_inputs=2).fit(X, [0, 1, 2, 0])

@@ -276,7 +276,8 @@ class SimpleRNNCell(_RecurrentCell):
         {'W_xh': (3, 4), 'W_hh': (4, 4), 'b_h': (4,)}
         >>> cell.num_params  # 4 * (4 + 3) + 4
         32
-        >>> X = np.random.default_rng(0).normal(size=(2, 5, 3))  # 2 sequences of 5 steps
+        >>> # 2 sequences of 5 steps
+        >>> X = np.random.default_rng(0).normal(size=(2, 5, 3))
         >>> cell.forward(X).shape, cell.forward(X, return_sequences=True).shape
         ((2, 4), (2, 5, 4))
     """
@@ -349,7 +350,8 @@ class LSTMCell(_RecurrentCell):
         >>> import numpy as np
         >>> from dlguide.scratch import LSTMCell
         >>> cell = LSTMCell(num_inputs=3, num_hiddens=4)
-        >>> [name for name in cell.params if name.startswith("W_x")]  # Keras' gate order
+        >>> # Keras' gate order
+        >>> [name for name in cell.params if name.startswith("W_x")]
         ['W_xi', 'W_xf', 'W_xc', 'W_xo']
         >>> cell.num_params  # 4 * (4 * (4 + 3) + 4)
         128

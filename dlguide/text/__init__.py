@@ -11,7 +11,8 @@ Examples:
     >>> import numpy as np
     >>> from dlguide import text
     >>> vocabulary = text.CharVocabulary("the cat sat on the mat")
-    >>> X, Y = text.shifted_sequences(vocabulary.encode("the cat sat on the mat"), 8)
+    >>> ids = vocabulary.encode("the cat sat on the mat")
+    >>> X, Y = text.shifted_sequences(ids, 8)
     >>> X.shape, vocabulary.decode(X[0]), vocabulary.decode(Y[0])
     ((2, 8), 'the cat ', 'he cat s')
     >>> uniform = np.full((*Y.shape, len(vocabulary)), 1 / len(vocabulary))

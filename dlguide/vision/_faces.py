@@ -150,7 +150,8 @@ def draw_boxes(
     Examples:
         >>> import numpy as np
         >>> from dlguide.vision import draw_boxes
-        >>> drawn = draw_boxes(np.zeros((10, 10), dtype=np.uint8), [(2, 2, 5, 4)], thickness=1)
+        >>> image = np.zeros((10, 10), dtype=np.uint8)
+        >>> drawn = draw_boxes(image, [(2, 2, 5, 4)], thickness=1)
         >>> drawn[2, 2].tolist(), drawn[4, 4].tolist()  # on the border, inside
         ([0, 255, 0], [0, 0, 0])
     """

@@ -102,7 +102,8 @@ def threshold(
         >>> t, mask = threshold(image, 100)
         >>> t, mask.tolist()
         (100.0, [[0, 0, 255], [0, 255, 255]])
-        >>> t, mask = threshold(image, method="otsu")  # finds a level between the groups
+        >>> # Otsu finds a level between the groups
+        >>> t, mask = threshold(image, method="otsu")
         >>> 30 <= t < 200, mask.tolist()
         (True, [[0, 0, 255], [0, 255, 255]])
         >>> threshold(image, 300)

@@ -92,7 +92,8 @@ def read_image(path: str | os.PathLike[str], *, color: str = "rgb") -> np.ndarra
         >>> image = np.zeros((4, 6, 3), dtype=np.uint8)
         >>> image[0, 0] = (255, 0, 0)  # a red pixel, in RGB
         >>> path = write_image("red_dot.png", image)
-        >>> read_image(path)[0, 0].tolist(), read_image(path, color="bgr")[0, 0].tolist()
+        >>> (read_image(path)[0, 0].tolist(),
+        ...  read_image(path, color="bgr")[0, 0].tolist())
         ([255, 0, 0], [0, 0, 255])
         >>> read_image(path, color="gray").shape
         (4, 6)

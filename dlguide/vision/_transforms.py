@@ -94,7 +94,8 @@ def to_grayscale(image: Any, *, color: str = "rgb") -> np.ndarray:
     Examples:
         >>> import numpy as np
         >>> from dlguide.vision import to_grayscale
-        >>> pixels = np.array([[[255, 0, 0], [0, 255, 0], [0, 0, 255]]], dtype=np.uint8)
+        >>> pixels = np.array([[[255, 0, 0], [0, 255, 0], [0, 0, 255]]],
+        ...                   dtype=np.uint8)
         >>> to_grayscale(pixels).tolist()  # red, green, blue
         [[76, 150, 29]]
         >>> to_grayscale(pixels, color="bgr").tolist()
@@ -177,7 +178,8 @@ def blur(image: Any, kernel_size: int = 5, *, method: str = "gaussian") -> np.nd
         >>> image[3, 3] = 255  # one bright pixel
         >>> blur(image, 3, method="box")[2:5, 2:5].tolist()
         [[28, 28, 28], [28, 28, 28], [28, 28, 28]]
-        >>> int(blur(image, 3, method="median").max())  # the median ignores a lone outlier
+        >>> # the median ignores a lone outlier
+        >>> int(blur(image, 3, method="median").max())
         0
         >>> blur(image, 4)
         Traceback (most recent call last):

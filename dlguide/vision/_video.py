@@ -56,7 +56,8 @@ def write_video(
         >>> from dlguide.vision import read_video, write_video
         >>> frames = np.zeros((12, 48, 64, 3), dtype=np.uint8)
         >>> for t in range(12):
-        ...     frames[t, 20:28, 4 * t : 4 * t + 8] = (255, 255, 0)  # a yellow square moves right
+        ...     # a yellow square moves right
+        ...     frames[t, 20:28, 4 * t : 4 * t + 8] = (255, 255, 0)
         >>> path = write_video("square.mp4", frames, fps=12)
         >>> read_video(path).shape
         (12, 48, 64, 3)
