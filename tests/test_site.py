@@ -967,11 +967,7 @@ LAPTOP_SCROLLERS: dict[str, dict[str, int]] = {
 }
 
 # Figures drawn wider than the column (their fonts end up smaller than 9 pt), per page.
-SHRUNK_FIGURES: dict[str, int] = {
-    # Latency bar charts of the deployment track, drawn 840 px wide: to redraw at 700 px.
-    "deployment/deploying/": 1,
-    "deployment/small-and-fast/": 1,
-}
+SHRUNK_FIGURES: dict[str, int] = {}
 
 
 @dataclass
