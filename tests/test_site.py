@@ -20,7 +20,6 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -52,9 +51,6 @@ SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 # The vendor libraries (hooks/assets.py) are served under VENDOR/<name>/.
 VENDOR = "/assets/vendor/"
 AXE = REPO / ".ci" / "js" / "node_modules" / "axe-core" / "axe.min.js"
-# Where the test server serves AXE (outside the site's own paths): the page fetches it like
-# any script, instead of Playwright sending its 650 KB through the driver for every page.
-AXE_URL = "__dlguide_tests__/axe.min.js"
 # A page with neither diagrams nor maths weighs at most this (issue 17).
 PLAIN_PAGE_KIB = 600
 # Where the browser tests write each page's weight, libraries and axe-core counts.
@@ -300,11 +296,6 @@ class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         pass
 
-    def translate_path(self, path: str) -> str:
-        if urlsplit(path).path == "/" + AXE_URL:
-            return str(AXE)
-        return super().translate_path(path)
-
 
 @pytest.fixture(scope="module")
 def base_url(site: Site) -> Iterator[str]:
@@ -366,58 +357,13 @@ _LOADED = """() => performance.getEntriesByType("navigation")
   .concat(performance.getEntriesByType("resource"))
   .map((entry) => [entry.name, entry.decodedBodySize])"""
 
-# Rules that axe-core runs only on request; "cssom" is preloaded for none of the others.
-_AXE_CSSOM_RULE_IS_EXPERIMENTAL = """() => axe.getRules(["experimental"])
-  .some((rule) => rule.ruleId === "css-orientation-lock")"""
+# Resolves when every finite animation and transition on the page has finished.
+_ANIMATIONS_DONE = """() => Promise.all(document.getAnimations()
+  .filter((a) => a.effect && a.effect.getTiming().iterations !== Infinity)
+  .map((a) => a.finished.catch(() => null)))"""
 
-# Stamps the time of the last change to the page's elements (a11y.js re-checks what scrolls
-# 100 ms after such a change).
-_WATCH_CHANGES = """
-document.addEventListener("DOMContentLoaded", () => {
-  window.dlguideChanged = performance.now();
-  new MutationObserver(() => { window.dlguideChanged = performance.now(); })
-    .observe(document.body, { childList: true, subtree: true });
-});
-"""
-
-# Quiet time after the last change to the page's elements: more than a11y.js's 100 ms.
-QUIET_MS = 150
-
-# Resolves when the page is at rest: fonts loaded, every finite animation and transition
-# finished (also those started by a scroll: Material fades the header tabs back in after a
-# scroll to the top), no element added or removed for QUIET_MS, and the main thread idle
-# (so a script that is still loading more has issued its requests).
-_AT_REST = """async (quietMs) => {
-  const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
-  const running = () => document.getAnimations().filter((a) => a.effect
-    && a.effect.getTiming().iterations !== Infinity && a.playState !== "finished");
-  for (;;) {
-    await document.fonts.ready;
-    await frame();
-    await frame();
-    const animations = running();
-    if (animations.length) {
-      await Promise.all(animations.map((a) => a.finished.catch(() => null)));
-      continue;
-    }
-    const quiet = performance.now() - (window.dlguideChanged || 0);
-    if (quiet < quietMs) {
-      await new Promise((resolve) => setTimeout(resolve, quietMs - quiet));
-      continue;
-    }
-    await new Promise((resolve) => requestIdleCallback(() => resolve()));
-    if (!running().length && performance.now() - (window.dlguideChanged || 0) >= quietMs) return;
-  }
-}"""
-
-# axe-core's violations, one summary per rule. Of axe's preloaded assets only "media" is
-# used by a rule it runs: "cssom" (a re-parse of every stylesheet, ~15% of axe's time) serves
-# css-orientation-lock only, an experimental rule that axe does not run by default
-# (`_visit` checks that it still is one).
-_AXE_RUN = """() => axe.run(document, {
-    resultTypes: ["violations"],
-    preload: { assets: ["media"] },
-  }).then((results) =>
+# axe-core's violations, one summary per rule.
+_AXE_RUN = """() => axe.run(document, { resultTypes: ["violations"] }).then((results) =>
   results.violations.map((v) => ({
     id: v.id,
     impact: v.impact,
@@ -465,10 +411,7 @@ class Recorder:
     def __init__(self, page: Any, base_url: str) -> None:
         self.local = urlsplit(base_url).netloc
         self.visit = Visit("")
-        self.in_flight: set[Any] = set()  # requests not yet answered
-        self.started = 0  # requests made so far
         page.on("request", self._request)
-        page.on("requestfinished", lambda r: self.in_flight.discard(r))
         page.on("requestfailed", self._request_failed)
         page.on("response", self._response)
         page.on("console", lambda m: m.type == "error" and self.visit.console_errors.append(m.text))
@@ -478,14 +421,11 @@ class Recorder:
         return urlsplit(url).netloc == self.local
 
     def _request(self, request: Any) -> None:
-        self.in_flight.add(request)
-        self.started += 1
         fetched = urlsplit(request.url).scheme in {"http", "https", "ws", "wss"}
         if fetched and not self._is_local(request.url):  # not data:, blob:, ...
             self.visit.foreign_requests.append(request.url)
 
     def _request_failed(self, request: Any) -> None:
-        self.in_flight.discard(request)
         # net::ERR_ABORTED is the browser dropping a request it no longer needs (the favicon
         # when the next page is opened), not the site failing to answer.
         if self._is_local(request.url) and "ERR_ABORTED" not in str(request.failure):
@@ -565,13 +505,13 @@ def visits(
 
     if not AXE.is_file():
         pytest.fail(f"axe-core is missing ({AXE}): run `bash .ci/setup`", pytrace=False)
+    axe = AXE.read_text(encoding="utf-8")
     screenshot = tmp_path_factory.mktemp("screenshots") / "mermaid.png"
     page = new_page()  # one tab for all pages, as a reader browsing the site
-    page.add_init_script(_WATCH_CHANGES)
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
-    page.set_viewport_size(LAPTOP)  # _measure_phone looks at the phone width last
+    page.set_viewport_size(LAPTOP)  # _measure_layout also looks at the phone width
     recorder = Recorder(page, base_url)
     result = []
     for url in site.page_urls:
@@ -582,7 +522,7 @@ def visits(
         except PlaywrightError as error:
             visit.page_errors.append(f"navigation failed: {error}")
             continue
-        _settle(page, recorder)  # late requests count for this page too
+        page.wait_for_load_state("networkidle")  # late requests count for this page too
         loaded = page.evaluate(_LOADED)
         visit.weight = sum(size for _, size in loaded)
         visit.math = page.locator(".arithmatex").count()
@@ -594,39 +534,19 @@ def visits(
             visit.diagram_problems = _draw_diagrams(page)
             if not visit.diagram_problems and not screenshot.exists():
                 page.locator(".mermaid").first.screenshot(path=screenshot)
-        _measure_laptop(page, visit)
+        _measure_layout(page, visit)
+        page.wait_for_load_state("networkidle")  # late requests count for this page too
+        loaded = page.evaluate(_LOADED)
+        visit.libraries = _libraries(loaded)
         # axe judges the page at rest: after the scroll back to the top, Material fades the
         # header tabs back in (a transition, during which their text is pale), and a11y.js
-        # re-checks what scrolls 100 ms after a diagram replaces its source.
-        page.evaluate("() => window.scrollTo(0, 0)")
-        _settle(page, recorder)  # late requests count for this page too
-        visit.libraries = _libraries(page.evaluate(_LOADED))
-        page.add_script_tag(url=base_url + AXE_URL)
-        if url == site.page_urls[0]:
-            assert page.evaluate(_AXE_CSSOM_RULE_IS_EXPERIMENTAL), (
-                "axe-core now runs css-orientation-lock: preload its 'cssom' asset in _AXE_RUN"
-            )
+        # re-checks what scrolls 200 ms after the phone-width resize.
+        page.wait_for_timeout(300)
+        page.evaluate(_ANIMATIONS_DONE)
+        page.add_script_tag(content=axe)
         visit.violations = page.evaluate(_AXE_RUN)
-        _measure_phone(page, visit)
     _write_report(result)
     return result
-
-
-def _settle(page: Any, recorder: Recorder) -> None:
-    """Wait until the page is at rest (`_AT_REST`) with no request in flight and none made
-    meanwhile: what the page loads by itself, it has loaded."""
-    deadline = time.monotonic() + TIMEOUT_MS / 1000
-    while True:
-        started = recorder.started
-        page.evaluate(_AT_REST, QUIET_MS)
-        if not recorder.in_flight and recorder.started == started:
-            return
-        if time.monotonic() > deadline:
-            pending = sorted(r.url for r in recorder.in_flight)
-            recorder.visit.failed_requests.append(f"still loading after {TIMEOUT_MS} ms: {pending}")
-            return
-        if recorder.in_flight:
-            page.wait_for_timeout(20)
 
 
 def _write_report(visits: list[Visit]) -> None:
@@ -992,7 +912,7 @@ def test_completion_checklist_keeps_ticks_in_the_browser(
 # What a reader sees on a laptop (1400x900) and a phone (390x844): nothing sticks out of the
 # column without a scroll box, code and diagrams fit at laptop width or scroll, diagram labels
 # are big enough to read and stand out from their background in both palettes, and figures
-# are not shrunk. `_measure_laptop` and `_measure_phone` run inside the `visits` loop (one load per page); the
+# are not shrunk. `_measure_layout` runs inside the `visits` loop (one load per page); the
 # tests below read what it recorded. Page-specific offenders that are known and left for a
 # page to fix are allowed in LAPTOP_SCROLLERS and SHRUNK_FIGURES, with their reason; a page
 # may have fewer than listed, never more.
@@ -1052,7 +972,7 @@ SHRUNK_FIGURES: dict[str, int] = {}
 
 @dataclass
 class Layout:
-    """What one page looks like at both widths (see `_measure_laptop`, `_measure_phone`)."""
+    """What one page looks like at both widths (see `_measure_layout`)."""
 
     overflow: list[str] = field(default_factory=list)  # "laptop: ..." / "phone: ..."
     laptop_scrollers: list[str] = field(default_factory=list)  # "code: ...", "diagram: ..."
@@ -1197,35 +1117,37 @@ _FIGURES = """(maxShrink) => [...document.querySelectorAll(
     + `${img.naturalWidth} px shown at ${Math.round(ratio * img.naturalWidth)}`)"""
 
 
-def _measure_laptop(page: Any, visit: Visit) -> None:
-    """Measure the page at laptop width, its diagrams in both palettes (back to light)."""
+def _measure_layout(page: Any, visit: Visit) -> None:
+    """Measure the page at laptop and phone width, diagrams in both palettes; restore it."""
     layout = visit.layout
-    found = page.evaluate(_OVERFLOW)
-    layout.overflow += [f"laptop: {o}" for o in found["offenders"]]
-    layout.laptop_scrollers = found["scrollers"]
-    layout.shrunk_figures = page.evaluate(_FIGURES, MAX_SHRINK)
-    if visit.diagrams and not visit.diagram_problems:
-        for scheme, name in (("default", "light"), ("slate", "dark")):
-            page.evaluate("(s) => document.body.setAttribute('data-md-color-scheme', s)", scheme)
-            diagrams = page.evaluate(_DIAGRAM_TEXT, MIN_CONTRAST)
-            layout.low_contrast += [f"{name}: {low}" for d in diagrams for low in d["low"]]
-            if name == "light":
-                layout.label_sizes = [round(d["smallest"], 1) for d in diagrams]
-                layout.small_labels = [
-                    f"diagram {i + 1}: {d['smallest']:.1f} px ({d['smallestText']!r})"
-                    for i, d in enumerate(diagrams)
-                    if d["smallest"] < MIN_LABEL_PX
-                ]
-        page.evaluate("() => document.body.setAttribute('data-md-color-scheme', 'default')")
-
-
-def _measure_phone(page: Any, visit: Visit) -> None:
-    """Look at the page at phone width; back to laptop width for the next page."""
+    original = page.viewport_size
     try:
+        if original != LAPTOP:
+            page.set_viewport_size(LAPTOP)
+        found = page.evaluate(_OVERFLOW)
+        layout.overflow += [f"laptop: {o}" for o in found["offenders"]]
+        layout.laptop_scrollers = found["scrollers"]
+        layout.shrunk_figures = page.evaluate(_FIGURES, MAX_SHRINK)
+        if visit.diagrams and not visit.diagram_problems:
+            for scheme, name in (("default", "light"), ("slate", "dark")):
+                page.evaluate(
+                    "(s) => document.body.setAttribute('data-md-color-scheme', s)", scheme
+                )
+                diagrams = page.evaluate(_DIAGRAM_TEXT, MIN_CONTRAST)
+                layout.low_contrast += [f"{name}: {low}" for d in diagrams for low in d["low"]]
+                if name == "light":
+                    layout.label_sizes = [round(d["smallest"], 1) for d in diagrams]
+                    layout.small_labels = [
+                        f"diagram {i + 1}: {d['smallest']:.1f} px ({d['smallestText']!r})"
+                        for i, d in enumerate(diagrams)
+                        if d["smallest"] < MIN_LABEL_PX
+                    ]
+            page.evaluate("() => document.body.setAttribute('data-md-color-scheme', 'default')")
         page.set_viewport_size(PHONE)
-        visit.layout.overflow += [f"phone: {o}" for o in page.evaluate(_OVERFLOW)["offenders"]]
+        layout.overflow += [f"phone: {o}" for o in page.evaluate(_OVERFLOW)["offenders"]]
     finally:
-        page.set_viewport_size(LAPTOP)
+        page.set_viewport_size(original)
+        page.evaluate("() => window.scrollTo(0, 0)")
 
 
 def _layout_problems(visits: list[Visit], attribute: str) -> str:
