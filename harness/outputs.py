@@ -48,21 +48,17 @@ RELOAD_EVERY = 30.0  # seconds: at most one live reload this often while runs fi
 _IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s:]+\.(?:png|svg))[^)]*\)")
 
 
-THREAD_VARIABLES = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS")
+def child_environment() -> dict[str, str]:
+    """The environment of a run: offline guard, quiet TensorFlow, no display.
 
-
-def child_environment(jobs: int = 2) -> dict[str, str]:
-    """The environment of a run: offline guard, quiet TensorFlow, no display, and its
-    share of the cores when `jobs` runs go at once (unless the caller chose already:
-    a test worker has set its share, and the build inherits it)."""
+    Thread pools are left as the tests leave them (TensorFlow's own sizing): the
+    number of threads changes float summation order, and with it some checked
+    numbers (cnn_textures, cnn_mnist_digits, gan), so a build must use the same.
+    """
     from .plugin import install_offline_guard
 
     install_offline_guard()
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", MPLBACKEND="Agg")
-    threads = str(max(1, (os.cpu_count() or 1) // max(1, jobs)))
-    for name in THREAD_VARIABLES:
-        env.setdefault(name, threads)
-    return env
+    return dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", MPLBACKEND="Agg")
 
 
 def run_unit(unit: units.Unit) -> tuple[bool, str, float]:
@@ -233,7 +229,7 @@ class Outputs:
         todo = queue.SimpleQueue()
         for unit in sorted(missing, key=lambda unit: expected_seconds(unit.path), reverse=True):
             todo.put(unit)
-        env = child_environment(jobs)
+        env = child_environment()
         failed: list[str] = []
         done: list[str] = []
         lock = threading.Lock()
