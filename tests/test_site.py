@@ -929,11 +929,8 @@ MAX_SHRINK = 0.85  # a figure shown at less than this fraction of its width is s
 LAPTOP_SCROLLERS: dict[str, dict[str, int]] = {
     # Learning pages: code lines over ~77 characters, left-to-right diagram chains, long
     # equations.
-    "architectures/cnn/": {"code": 8, "diagram": 1},
-    "architectures/deep-rnns/": {"code": 6, "diagram": 1},
-    "architectures/resnet/": {"code": 4, "diagram": 1},
-    "cheatsheets/keras/": {"code": 5},
-    "foundations/training-practice/": {"code": 16},
+    "architectures/deep-rnns/": {"code": 2},
+    "architectures/resnet/": {"code": 1},
     # Reference pages: docstring examples that show an error message (one long line), the
     # service's JSON replies; output of the package wider than the column (the CLI's dataset
     # table, advice and glossary text wrapped at 88 characters); the which-architecture
@@ -952,17 +949,12 @@ LAPTOP_SCROLLERS: dict[str, dict[str, int]] = {
     "reference/which-architecture/": {"code": 2, "diagram": 1},
     # The tracks added after this list (transformers, deployment, generative models,
     # hot topics): code lines over ~77 characters and wide diagrams, for the same page pass.
-    "architectures/attention/": {"code": 6, "diagram": 1},
-    "architectures/bert-gpt/": {"code": 4, "diagram": 1},
-    "architectures/positional-encoding/": {"code": 4},
-    "architectures/self-attention/": {"code": 4, "math": 1},
-    "architectures/transformer/": {"code": 3, "diagram": 1},
-    "deployment/deploying/": {"code": 3},
-    "deployment/small-and-fast/": {"code": 2},
-    "generative/autoencoders/": {"code": 1, "diagram": 1},
-    "generative/gan/": {"code": 2, "diagram": 1},
-    "generative/latent-diffusion/": {"code": 1, "diagram": 1},
-    "generative/vae/": {"code": 1, "diagram": 1, "math": 1},
+    "architectures/bert-gpt/": {"diagram": 1},
+    "architectures/self-attention/": {"math": 1},
+    "architectures/transformer/": {"diagram": 1},
+    "generative/gan/": {"code": 1},
+    "generative/latent-diffusion/": {"diagram": 1},
+    "generative/vae/": {"math": 1},
     "reference/deploy/": {"code": 4},
 }
 
